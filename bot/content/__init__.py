@@ -1,0 +1,1 @@
+"""The importer: turns channel dumps and articles into reviewed bank entries."""

@@ -1,0 +1,1 @@
+"""Pure domain: the question bank, scheduling, selection and statistics (no Telegram types)."""

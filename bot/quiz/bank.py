@@ -1,0 +1,188 @@
+"""Loading and validating the question bank (``content/*.yaml``)."""
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+
+from bot.quiz.models import Question
+from bot.quiz.noise import boilerplate_in
+from bot.quiz.taxonomy import LEVELS, TOPICS
+
+TELEGRAM_MESSAGE_LIMIT: Final = 4096
+# Room a rendered card needs besides question and answer: topic line, headers, rating footer.
+CARD_OVERHEAD: Final = 300
+MAX_ID_LENGTH: Final = 40
+_ID_PATTERN: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_REQUIRED_TEXT: Final = ("id", "question", "answer", "source")
+_KNOWN_KEYS: Final = frozenset({*_REQUIRED_TEXT, "topics", "level", "tags"})
+
+
+class BankError(Exception):
+    """The bank cannot be used; ``problems`` lists every reason, one line each."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+
+
+def question_key(text: str) -> str:
+    """Identity of a question's wording: case, ё/е, spacing and punctuation do not matter."""
+    return re.sub(r"[\W_]+", "", text.casefold().replace("ё", "е"))
+
+
+def utf16_length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+@dataclass(frozen=True)
+class Bank:
+    """The validated, immutable question bank."""
+
+    questions: tuple[Question, ...]
+    by_id: Mapping[str, Question] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {q.id: q for q in self.questions})
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def get(self, question_id: str) -> Question | None:
+        return self.by_id.get(question_id)
+
+
+def bank_files(path: Path) -> list[Path]:
+    """A bank path is one YAML file or a directory of them."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+    return [path]
+
+
+def read_entries(path: Path) -> list[dict[str, Any]]:
+    """Raw entries of one bank file; a missing or empty file holds none."""
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if data is None:
+        return []
+    if not isinstance(data, list) or not all(isinstance(e, dict) for e in data):
+        raise BankError([f"{path.name}: ожидается YAML-список вопросов"])
+    return data
+
+
+def _string_list(value: Any) -> list[str] | None:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return None
+
+
+def _check_entry(where: str, entry: Mapping[str, Any]) -> tuple[Question | None, list[str]]:
+    problems: list[str] = []
+    for key in _REQUIRED_TEXT:
+        value = entry.get(key)
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"{where}: поле «{key}» обязательно и должно быть непустой строкой")
+    unknown = set(entry) - _KNOWN_KEYS
+    if unknown:
+        problems.append(f"{where}: неизвестные поля {sorted(unknown)}")
+    topics = _string_list(entry.get("topics"))
+    levels = _string_list(entry.get("level"))
+    tags = _string_list(entry.get("tags"))
+    if not topics:
+        problems.append(f"{where}: нужна хотя бы одна тема из {sorted(TOPICS)}")
+    elif bad := [t for t in topics if t not in TOPICS]:
+        problems.append(f"{where}: неизвестные темы {bad}; допустимые: {sorted(TOPICS)}")
+    if levels is None or any(level not in LEVELS for level in levels):
+        problems.append(f"{where}: «level» — список из {sorted(LEVELS)}")
+    if tags is None:
+        problems.append(f"{where}: «tags» — список строк")
+    if problems:
+        return None, problems
+
+    qid, question, answer = entry["id"], entry["question"].strip(), entry["answer"].strip()
+    if len(qid) > MAX_ID_LENGTH or not _ID_PATTERN.match(qid):
+        problems.append(
+            f"{where}: id «{qid}» — латиница, цифры и дефисы, не длиннее {MAX_ID_LENGTH}"
+        )
+    for name, text in (("question", question), ("answer", answer)):
+        if noise := boilerplate_in(text):
+            problems.append(f"{where}: в поле «{name}» мусор канала: {noise}")
+    size = utf16_length(question) + utf16_length(answer) + CARD_OVERHEAD
+    if size > TELEGRAM_MESSAGE_LIMIT:
+        problems.append(
+            f"{where}: карточка займёт ~{size} символов, больше {TELEGRAM_MESSAGE_LIMIT}"
+            " (лимит одного сообщения Telegram)"
+        )
+    if problems:
+        return None, problems
+    assert topics is not None and levels is not None and tags is not None
+    return (
+        Question(
+            id=qid,
+            question=question,
+            answer=answer,
+            topics=tuple(topics),
+            levels=tuple(levels),
+            tags=tuple(tags),
+            source=entry["source"],
+        ),
+        [],
+    )
+
+
+def validate(entries: Iterable[tuple[str, Mapping[str, Any]]]) -> tuple[list[Question], list[str]]:
+    """Check ``(file name, entry)`` pairs; return the good questions and every problem."""
+    questions: list[Question] = []
+    problems: list[str] = []
+    seen_ids: dict[str, str] = {}
+    seen_texts: dict[str, str] = {}
+    for index, (file_name, entry) in enumerate(entries):
+        label = entry.get("id") if isinstance(entry.get("id"), str) else f"#{index + 1}"
+        where = f"{file_name}: {label}"
+        question, entry_problems = _check_entry(where, entry)
+        problems.extend(entry_problems)
+        if question is None:
+            continue
+        if question.id in seen_ids:
+            problems.append(f"{where}: id повторяется (уже в {seen_ids[question.id]})")
+            continue
+        key = question_key(question.question)
+        if key in seen_texts:
+            problems.append(f"{where}: тот же вопрос уже есть как «{seen_texts[key]}»")
+            continue
+        seen_ids[question.id] = file_name
+        seen_texts[key] = question.id
+        questions.append(question)
+    return questions, problems
+
+
+def load_bank(path: Path) -> Bank:
+    """Load and validate every bank file under ``path``; raise BankError listing all problems."""
+    files = bank_files(path)
+    if not files or not any(f.exists() for f in files):
+        raise BankError([f"{path}: не найдено ни одного файла с вопросами (*.yaml)"])
+    entries: list[tuple[str, Mapping[str, Any]]] = []
+    problems: list[str] = []
+    for file in files:
+        try:
+            entries.extend((file.name, e) for e in read_entries(file))
+        except yaml.YAMLError as exc:
+            problems.append(f"{file.name}: не разбирается как YAML: {exc}")
+        except BankError as exc:
+            problems.extend(exc.problems)
+    questions, entry_problems = validate(entries)
+    problems.extend(entry_problems)
+    if not questions and not problems:
+        problems.append(f"{path}: банк пуст")
+    if problems:
+        raise BankError(problems)
+    return Bank(tuple(questions))
