@@ -1,0 +1,80 @@
+"""Entry point: settings → storage → bank → dispatcher → long polling until SIGINT/SIGTERM."""
+
+import asyncio
+import logging
+import sys
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from pydantic import ValidationError
+
+from bot.app import build_dispatcher, build_services
+from bot.config import Settings
+from bot.quiz.bank import BankError, load_bank
+from bot.storage.db import connect
+from bot.storage.repo import Repository
+
+log = logging.getLogger("bot")
+
+
+def make_bot(settings: Settings) -> Bot:
+    session = None
+    if settings.telegram_api_url:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+async def run(settings: Settings) -> None:
+    bank = load_bank(settings.content_dir)
+    log.info("bank loaded: %d questions from %s", len(bank), settings.content_dir)
+    conn = await connect(settings.db_path)
+    try:
+        services = build_services(
+            bank=bank, repo=Repository(conn), zone=ZoneInfo(settings.default_timezone)
+        )
+        dp = build_dispatcher(services)
+        bot = make_bot(settings)
+        await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
+    finally:
+        await conn.close()
+        log.info("stopped cleanly")
+
+
+def _settings_error(exc: ValidationError) -> str:
+    lines = ["Настройки неверны (см. .env.example):"]
+    for error in exc.errors():
+        name = ".".join(str(p) for p in error["loc"]).upper() or "?"
+        reason = "не задан" if error["type"] == "missing" else error["msg"]
+        reason = reason.removeprefix("Value error, ")
+        lines.append(f"  {name}: {reason}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(_settings_error(exc), file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        asyncio.run(run(settings))
+    except BankError as exc:
+        print("Банк вопросов не прошёл проверку:", file=sys.stderr)
+        print("\n".join(f"  - {p}" for p in exc.problems), file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""Routers, one per feature; each built fresh by a factory so every test gets its own."""
+
+from aiogram import Router
+
+from bot.handlers import errors, fallback, groups, quiz, start, topics
+
+
+def get_routers() -> list[Router]:
+    """Feature routers in match order; the fallback router must stay last."""
+    return [
+        groups.router(),
+        start.router(),
+        quiz.router(),
+        topics.router(),
+        errors.router(),
+        fallback.router(),
+    ]

@@ -1,0 +1,29 @@
+"""Spaced repetition with FSRS: one card per (user, question), reviewed on each rating."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from fsrs import Card, Rating, Scheduler
+
+from bot.quiz.grades import Grade
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A card after a rating: its serialized FSRS state and when it is due again."""
+
+    state: str
+    due: datetime
+
+
+class SpacedRepetition:
+    """Thin wrapper so the rest of the code never touches fsrs types."""
+
+    def __init__(self, scheduler: Scheduler | None = None) -> None:
+        self._scheduler = scheduler or Scheduler()
+
+    def review(self, state: str | None, grade: Grade, now: datetime) -> Review:
+        """Apply ``grade`` at ``now`` to a card (a new one when ``state`` is None)."""
+        card = Card.from_json(state) if state else Card(due=now)
+        card, _ = self._scheduler.review_card(card, Rating(int(grade)), review_datetime=now)
+        return Review(state=card.to_json(), due=card.due)

@@ -1,0 +1,1 @@
+"""SQL only: the connection, migrations and the repository."""

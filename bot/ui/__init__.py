@@ -1,0 +1,1 @@
+"""Everything the user reads: texts, keyboards, callback data, rendering."""

@@ -1,0 +1,32 @@
+"""Typed callback data for every button (aiogram CallbackData factories, ≤ 64 bytes)."""
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class Reveal(CallbackData, prefix="rv"):
+    shown: int
+
+
+class Rate(CallbackData, prefix="rt"):
+    shown: int
+    grade: int
+
+
+class NextCard(CallbackData, prefix="nx"):
+    pass
+
+
+class ToggleTopic(CallbackData, prefix="tt"):
+    topic: str
+
+
+class ToggleLevel(CallbackData, prefix="tl"):
+    level: str
+
+
+class ResetFilter(CallbackData, prefix="tr"):
+    pass
+
+
+class FilterDone(CallbackData, prefix="td"):
+    pass

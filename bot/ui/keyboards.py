@@ -1,0 +1,53 @@
+"""Inline keyboards for cards and the topic filter."""
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.quiz.grades import Grade
+from bot.quiz.taxonomy import LEVELS, TOPICS
+from bot.ui import texts
+from bot.ui.callbacks import (
+    FilterDone,
+    NextCard,
+    Rate,
+    ResetFilter,
+    Reveal,
+    ToggleLevel,
+    ToggleTopic,
+)
+
+
+def reveal(shown_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=texts.SHOW_ANSWER, callback_data=Reveal(shown=shown_id))
+    return builder.as_markup()
+
+
+def grades(shown_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for grade in Grade:
+        builder.button(
+            text=texts.GRADE_LABELS[grade], callback_data=Rate(shown=shown_id, grade=int(grade))
+        )
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def next_card() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=texts.NEXT_QUESTION, callback_data=NextCard())
+    return builder.as_markup()
+
+
+def topic_filter(topics: tuple[str, ...], levels: tuple[str, ...]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for key, label in TOPICS.items():
+        mark = "✅" if key in topics else "▫️"
+        builder.button(text=f"{mark} {label}", callback_data=ToggleTopic(topic=key))
+    for key, label in LEVELS.items():
+        mark = "✅" if key in levels else "▫️"
+        builder.button(text=f"{mark} {label}", callback_data=ToggleLevel(level=key))
+    builder.button(text=texts.TOPICS_ALL, callback_data=ResetFilter())
+    builder.button(text=texts.TOPICS_DONE, callback_data=FilterDone())
+    builder.adjust(*([2] * ((len(TOPICS) + 1) // 2)), len(LEVELS), 1, 1)
+    return builder.as_markup()

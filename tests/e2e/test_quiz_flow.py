@@ -1,0 +1,64 @@
+"""A user practises through the real bot process and the fake Telegram server."""
+
+import signal
+import sqlite3
+
+from tests.e2e.conftest import BotProcess
+from tests.e2e.fake_telegram import FakeTelegram, StoredMessage
+
+USER = 501
+
+
+async def _reply_to(telegram: FakeTelegram, user: int, action: object) -> StoredMessage:
+    """Wait for the bot's next new message in the user's chat after ``action`` ran."""
+    before = len(telegram.bot_messages(user))
+    await action  # type: ignore[misc]
+    await telegram.wait_for(
+        lambda: len(telegram.bot_messages(user)) > before, what="a reply from the bot"
+    )
+    return telegram.bot_messages(user)[before]
+
+
+def _ratings(bot: BotProcess) -> list[tuple[int, str, int]]:
+    with sqlite3.connect(bot.workdir / "bot.db") as db:
+        return db.execute("SELECT user_id, question_id, rating FROM ratings").fetchall()
+
+
+async def test_start_quiz_reveal_rate_next(telegram: FakeTelegram, bot_process: BotProcess) -> None:
+    await bot_process.start()
+    commands = await telegram.wait_for_call("setMyCommands")
+    assert {c["command"] for c in commands[0].params["commands"]} >= {"quiz", "stats", "help"}
+
+    welcome = await _reply_to(telegram, USER, telegram.send_text(USER, "/start"))
+    assert "Data Science" in welcome.text and "/quiz" in welcome.text
+
+    card = await _reply_to(telegram, USER, telegram.send_text(USER, "/quiz"))
+    assert "Подумайте над ответом" in card.text
+    question_line = card.text.splitlines()[2]
+
+    query = await telegram.press(USER, card, card.button("Показать ответ"))
+    await telegram.wait_for(lambda: "Насколько хорошо" in card.text, what="the reveal edit")
+    assert question_line in card.text
+    assert [label for label, _ in card.buttons()] == [
+        "😶 Не знал", "😬 С трудом", "🙂 Знал", "😎 Легко",
+    ]  # fmt: skip
+    await telegram.wait_for(lambda: telegram.query_answers(query) == 1, what="callback answer")
+
+    query = await telegram.press(USER, card, card.button("Знал"))
+    await telegram.wait_for(lambda: "✅ Оценка" in card.text, what="the rating edit")
+    assert "Вопрос вернётся через" in card.text
+    assert [label for label, _ in card.buttons()] == ["➡️ Следующий вопрос"]
+    await telegram.wait_for(lambda: telegram.query_answers(query) == 1, what="callback answer")
+    assert len(_ratings(bot_process)) == 1
+
+    second = await _reply_to(telegram, USER, telegram.press(USER, card, card.button("Следующий")))
+    assert "Подумайте над ответом" in second.text
+    assert second.text.splitlines()[2] != question_line
+    assert card.buttons() == []
+
+    assert await bot_process.stop(signal.SIGTERM) == 0
+    assert "stopped cleanly" in bot_process.log()
+    assert TOKEN_SECRET not in bot_process.log()
+
+
+TOKEN_SECRET = "TEST-token-for-the-fake-server-only"
