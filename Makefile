@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP) ## Run the bot (reads .env; SQLite in data/ by default)
+	@test -f .env || { cp .env.example .env; echo "Created .env from .env.example: put your BOT_TOKEN there."; }
 	$(PY) -m bot
 
 test: $(STAMP) ## Run the whole test suite

@@ -10,11 +10,13 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramUnauthorizedError
 from pydantic import ValidationError
 
 from bot.app import build_dispatcher, build_services
 from bot.config import Settings
 from bot.quiz.bank import BankError, load_bank
+from bot.retry import RetryRequests
 from bot.storage.db import connect
 from bot.storage.repo import Repository
 
@@ -22,9 +24,10 @@ log = logging.getLogger("bot")
 
 
 def make_bot(settings: Settings) -> Bot:
-    session = None
+    session = AiohttpSession()
     if settings.telegram_api_url:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(RetryRequests())
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
@@ -72,6 +75,9 @@ def main() -> int:
     except BankError as exc:
         print("Банк вопросов не прошёл проверку:", file=sys.stderr)
         print("\n".join(f"  - {p}" for p in exc.problems), file=sys.stderr)
+        return 2
+    except TelegramUnauthorizedError:
+        print("Telegram не принял BOT_TOKEN (401 Unauthorized): проверьте токен.", file=sys.stderr)
         return 2
     return 0
 

@@ -71,7 +71,6 @@ def build_dispatcher(services: Services) -> Dispatcher:
         repo=services.repo,
         quiz=services.quiz,
         zone=services.zone,
-        in_flight=in_flight,
     )
     dp.update.outer_middleware(in_flight)
     dp.callback_query.middleware(AnswerCallbacks())
@@ -80,14 +79,8 @@ def build_dispatcher(services: Services) -> Dispatcher:
     async def on_startup(bot: Bot) -> None:
         await register_commands(bot)
 
-    async def on_shutdown(bot: Bot) -> None:
+    async def on_shutdown() -> None:
         await in_flight.wait(seconds=10)
-        if in_flight.last_update_id is not None:
-            # Confirm the handled updates so a restart does not receive them again.
-            try:
-                await bot.get_updates(offset=in_flight.last_update_id + 1, timeout=0, limit=1)
-            except TelegramAPIError as exc:
-                log.warning("could not confirm handled updates: %s", exc)
 
     dp.startup.register(on_startup)
     dp.shutdown.register(on_shutdown)

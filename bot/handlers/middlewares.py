@@ -8,7 +8,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, TelegramObject, Update
+from aiogram.types import CallbackQuery, TelegramObject
 
 from bot.ui import texts
 
@@ -47,15 +47,12 @@ class AnswerCallbacks(BaseMiddleware):
 
 
 class InFlightUpdates(BaseMiddleware):
-    """Remember running updates and the newest update id, for a clean shutdown."""
+    """Remember the updates being handled, so shutdown lets them finish before closing the DB."""
 
     def __init__(self) -> None:
         self._running: set[asyncio.Task[Any]] = set()
-        self.last_update_id: int | None = None
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        if isinstance(event, Update):
-            self.last_update_id = max(self.last_update_id or 0, event.update_id)
         task = asyncio.current_task()
         if task is not None:
             self._running.add(task)

@@ -298,10 +298,9 @@ class FakeTelegram:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise AssertionError(f"timed out waiting for {what}")
-                try:
-                    await asyncio.wait_for(self._changed.wait(), remaining)
-                except TimeoutError:
-                    continue
+                # Wake on every API call, and every 50 ms for conditions outside the server.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), min(remaining, 0.05))
 
     async def wait_for_call(
         self, method: str, count: int = 1, timeout: float = 15.0, since: int = 0

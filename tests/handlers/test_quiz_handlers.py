@@ -1,0 +1,146 @@
+"""Handlers fed real updates through the dispatcher; Telegram is a recording session."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendMessage,
+)
+
+from tests.handlers.conftest import Harness
+
+USER = 77
+
+
+async def _card(h: Harness) -> tuple[int, str]:
+    """Send /quiz; return the shown id and the question text of the card."""
+    await h.send(USER, "/quiz")
+    sent = h.last_sent()
+    (label, data), *_ = h.buttons(sent)
+    assert label == "👀 Показать ответ"
+    return int(data.split(":")[1]), sent.text
+
+
+def _ratings(tmp_path: Path) -> list[tuple[int, int]]:
+    with sqlite3.connect(tmp_path / "bot.db") as db:
+        return db.execute("SELECT shown_id, rating FROM ratings").fetchall()
+
+
+async def test_quiz_card_shows_question_in_bold_with_topic(harness: Harness) -> None:
+    _, text = await _card(harness)
+    assert "<b>Вопрос " in text
+    assert "<i>" in text
+
+
+async def test_reveal_edits_the_card_with_escaped_answer_and_four_grades(
+    harness: Harness,
+) -> None:
+    for _ in range(3):
+        shown, text = await _card(harness)
+        if "Вопрос a?" in text:
+            break
+    await harness.press(USER, f"rv:{shown}")
+
+    edit = harness.session.sent(EditMessageText)[-1]
+    assert "Ответ с &lt;тегом&gt; &amp; амперсандом." in edit.text
+    assert [label for label, _ in harness.buttons(edit)] == [
+        "😶 Не знал", "😬 С трудом", "🙂 Знал", "😎 Легко",
+    ]  # fmt: skip
+    assert len(harness.session.sent(AnswerCallbackQuery)) == 1
+
+
+async def test_rating_is_saved_and_card_says_when_it_returns(
+    harness: Harness, tmp_path: Path
+) -> None:
+    shown, _ = await _card(harness)
+    await harness.press(USER, f"rv:{shown}")
+
+    await harness.press(USER, f"rt:{shown}:3")
+
+    assert _ratings(tmp_path) == [(shown, 3)]
+    edit = harness.session.sent(EditMessageText)[-1]
+    assert "✅ Оценка: «🙂 Знал». Вопрос вернётся через" in edit.text
+    assert [label for label, _ in harness.buttons(edit)] == ["➡️ Следующий вопрос"]
+    answer = harness.session.sent(AnswerCallbackQuery)[-1]
+    assert answer.text == "Сохранено: «🙂 Знал»"
+
+
+async def test_second_tap_on_rating_records_once(harness: Harness, tmp_path: Path) -> None:
+    shown, _ = await _card(harness)
+    await harness.press(USER, f"rt:{shown}:1")
+    harness.session.fail_next(
+        EditMessageText,
+        TelegramBadRequest(EditMessageText(text="x"), "Bad Request: message is not modified"),
+    )
+
+    await harness.press(USER, f"rt:{shown}:4")
+
+    assert _ratings(tmp_path) == [(shown, 1)]
+    assert (
+        harness.session.sent(AnswerCallbackQuery)[-1].text == "Оценка уже сохранена: «😶 Не знал»."
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["rt:999:3", "rt:abc:3", "rt:1:9", "rv:", "garbage", "tt:astrology", "rv:1:2:3"],
+)
+async def test_forged_or_malformed_buttons_get_an_answer_and_change_nothing(
+    harness: Harness, tmp_path: Path, data: str
+) -> None:
+    shown, _ = await _card(harness)
+    harness.session.requests.clear()
+
+    await harness.press(USER, data.replace("1", str(shown), 1) if data == "rt:1:9" else data)
+
+    answers = harness.session.sent(AnswerCallbackQuery)
+    assert len(answers) == 1 and answers[0].text
+    assert harness.session.sent(EditMessageText) == []
+    assert _ratings(tmp_path) == []
+
+
+async def test_someone_elses_card_is_refused(harness: Harness, tmp_path: Path) -> None:
+    shown, _ = await _card(harness)
+
+    await harness.press(USER + 1, f"rt:{shown}:3")
+
+    assert harness.session.sent(AnswerCallbackQuery)[-1].text == "Это чужая карточка."
+    assert _ratings(tmp_path) == []
+
+
+async def test_query_too_old_does_not_break_the_rating(harness: Harness, tmp_path: Path) -> None:
+    shown, _ = await _card(harness)
+    harness.session.fail_next(
+        AnswerCallbackQuery,
+        TelegramBadRequest(
+            AnswerCallbackQuery(callback_query_id="1"),
+            "Bad Request: query is too old and response timeout expired or query ID is invalid",
+        ),
+    )
+
+    await harness.press(USER, f"rt:{shown}:2")
+
+    assert _ratings(tmp_path) == [(shown, 2)]
+
+
+async def test_next_button_pressed_twice_sends_one_card(harness: Harness) -> None:
+    shown, _ = await _card(harness)
+    await harness.press(USER, f"rt:{shown}:3")
+    cards_before = len(harness.session.sent(SendMessage))
+
+    await harness.press(USER, "nx")
+    harness.session.fail_next(
+        EditMessageReplyMarkup,
+        TelegramBadRequest(
+            EditMessageReplyMarkup(chat_id=USER, message_id=1),
+            "Bad Request: message is not modified",
+        ),
+    )
+    await harness.press(USER, "nx")
+
+    assert len(harness.session.sent(SendMessage)) == cards_before + 1
