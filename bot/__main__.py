@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import sys
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
@@ -10,10 +11,15 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramUnauthorizedError
+from aiogram.exceptions import (
+    TelegramNetworkError,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import User
 from pydantic import ValidationError
 
-from bot.app import build_dispatcher, build_services
+from bot.app import PushSettings, build_dispatcher, build_services
 from bot.config import Settings
 from bot.quiz.bank import BankError, load_bank
 from bot.retry import RetryRequests
@@ -35,16 +41,41 @@ def make_bot(settings: Settings) -> Bot:
     )
 
 
+async def wait_for_telegram(bot: Bot) -> User:
+    """getMe until Telegram answers: a wrong token fails at once, a network outage waits."""
+    delay = 1.0
+    while True:
+        try:
+            return await bot.get_me()
+        except (TelegramNetworkError, TelegramServerError) as exc:
+            log.warning("Telegram is unreachable (%s); retrying in %.0fs", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+
+
 async def run(settings: Settings) -> None:
     bank = load_bank(settings.content_dir)
     log.info("bank loaded: %d questions from %s", len(bank), settings.content_dir)
     conn = await connect(settings.db_path)
     try:
         services = build_services(
-            bank=bank, repo=Repository(conn), zone=ZoneInfo(settings.default_timezone)
+            bank=bank,
+            repo=Repository(conn),
+            zone=ZoneInfo(settings.default_timezone),
+            push=PushSettings(
+                rate=settings.push_rate,
+                grace=timedelta(hours=settings.push_grace_hours),
+                tick_seconds=settings.push_tick_seconds,
+            ),
         )
         dp = build_dispatcher(services)
         bot = make_bot(settings)
+        try:
+            me = await wait_for_telegram(bot)
+        except BaseException:
+            await bot.session.close()
+            raise
+        log.info("connected as @%s", me.username)
         await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
     finally:
         await conn.close()

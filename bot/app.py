@@ -4,7 +4,7 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Dispatcher
@@ -14,9 +14,12 @@ from aiogram.types import BotCommand
 
 from bot.handlers import get_routers
 from bot.handlers.middlewares import AnswerCallbacks, InFlightUpdates
+from bot.push.runner import DailyPush
+from bot.push.subscriptions import Subscriptions
 from bot.quiz.bank import Bank
 from bot.quiz.scheduling import SpacedRepetition
 from bot.quiz.service import QuizService
+from bot.storage.pushes import PushStore
 from bot.storage.repo import Repository
 from bot.ui import texts
 
@@ -33,7 +36,15 @@ class Services:
 
     repo: Repository
     quiz: QuizService
-    zone: ZoneInfo
+    subscriptions: Subscriptions
+    daily: DailyPush
+
+
+@dataclass(frozen=True)
+class PushSettings:
+    rate: float = 25.0
+    grace: timedelta = timedelta(hours=3)
+    tick_seconds: float = 60.0
 
 
 def build_services(
@@ -43,7 +54,9 @@ def build_services(
     zone: ZoneInfo,
     clock: Callable[[], datetime] = utc_now,
     rng: random.Random | None = None,
+    push: PushSettings | None = None,
 ) -> Services:
+    push = push or PushSettings()
     quiz = QuizService(
         bank=bank,
         repo=repo,
@@ -51,7 +64,18 @@ def build_services(
         clock=clock,
         rng=rng or random.Random(),
     )
-    return Services(repo=repo, quiz=quiz, zone=zone)
+    store = PushStore(repo)
+    subscriptions = Subscriptions(repo=repo, store=store, default_zone=zone.key, clock=clock)
+    daily = DailyPush(
+        store=store,
+        quiz=quiz,
+        default_zone=zone.key,
+        rate=push.rate,
+        grace=push.grace,
+        tick_seconds=push.tick_seconds,
+        clock=clock,
+    )
+    return Services(repo=repo, quiz=quiz, subscriptions=subscriptions, daily=daily)
 
 
 async def register_commands(bot: Bot) -> None:
@@ -63,14 +87,14 @@ async def register_commands(bot: Bot) -> None:
         log.warning("could not register the command menu: %s", exc)
 
 
-def build_dispatcher(services: Services) -> Dispatcher:
+def build_dispatcher(services: Services, *, run_push: bool = True) -> Dispatcher:
     """A fresh dispatcher: per-user event isolation so fast double taps run one at a time."""
     in_flight = InFlightUpdates()
     dp = Dispatcher(
         events_isolation=SimpleEventIsolation(),
         repo=services.repo,
         quiz=services.quiz,
-        zone=services.zone,
+        subscriptions=services.subscriptions,
     )
     dp.update.outer_middleware(in_flight)
     dp.callback_query.middleware(AnswerCallbacks())
@@ -78,8 +102,12 @@ def build_dispatcher(services: Services) -> Dispatcher:
 
     async def on_startup(bot: Bot) -> None:
         await register_commands(bot)
+        if run_push:
+            await services.daily.start(bot)
 
     async def on_shutdown() -> None:
+        if run_push:
+            await services.daily.stop()
         await in_flight.wait(seconds=10)
 
     dp.startup.register(on_startup)

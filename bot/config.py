@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     default_timezone: str = "Europe/Moscow"
     push_rate: float = Field(default=25.0, gt=0, le=1000)
     push_grace_hours: float = Field(default=3.0, ge=0, le=23)
+    push_tick_seconds: float = Field(default=60.0, ge=0.2, le=60)
 
     @field_validator("bot_token")
     @classmethod

@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from bot.handlers import errors, fallback, groups, quiz, start, topics
+from bot.handlers import daily, errors, fallback, groups, quiz, start, topics
 
 
 def get_routers() -> list[Router]:
@@ -12,6 +12,7 @@ def get_routers() -> list[Router]:
         start.router(),
         quiz.router(),
         topics.router(),
+        daily.router(),
         errors.router(),
         fallback.router(),
     ]

@@ -1,7 +1,5 @@
 """/quiz, the reveal button, the rating buttons and «next question»."""
 
-from zoneinfo import ZoneInfo
-
 from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
@@ -10,6 +8,8 @@ from bot.handlers.filters import PRIVATE
 from bot.handlers.middlewares import CallbackReply
 from bot.handlers.telegram_ops import drop_keyboard, edit_or_send
 from bot.handlers.users import register
+from bot.push.clock import zone_of
+from bot.push.subscriptions import Subscriptions
 from bot.quiz.grades import Grade
 from bot.quiz.service import CardStatus, CardView, QuizService
 from bot.storage.repo import Repository
@@ -46,9 +46,12 @@ def _refused(view: CardView, reply: CallbackReply) -> bool:
     return True
 
 
-async def _show_rated(bot: Bot, query: CallbackQuery, view: CardView, zone: ZoneInfo) -> None:
+async def _show_rated(
+    bot: Bot, query: CallbackQuery, view: CardView, subscriptions: Subscriptions
+) -> None:
     assert view.question is not None and view.rating is not None and query.message is not None
     last_part = render.answer_parts(view.question)[-1]
+    zone = zone_of(await subscriptions.zone_name(query.from_user.id))
     await edit_or_send(
         bot,
         query.message.chat.id,
@@ -64,7 +67,7 @@ async def on_reveal(
     bot: Bot,
     quiz: QuizService,
     reply: CallbackReply,
-    zone: ZoneInfo,
+    subscriptions: Subscriptions,
 ) -> None:
     assert query.message is not None
     view = await quiz.open_card(query.from_user.id, callback_data.shown)
@@ -72,7 +75,7 @@ async def on_reveal(
         return
     assert view.question is not None
     if view.rating is not None:
-        await _show_rated(bot, query, view, zone)
+        await _show_rated(bot, query, view, subscriptions)
         return
     chat_id, message_id = query.message.chat.id, query.message.message_id
     parts = render.answer_parts(view.question)
@@ -96,7 +99,7 @@ async def on_rate(
     bot: Bot,
     quiz: QuizService,
     reply: CallbackReply,
-    zone: ZoneInfo,
+    subscriptions: Subscriptions,
 ) -> None:
     if callback_data.grade not in set(Grade):
         reply.text, reply.alert = texts.BAD_BUTTON, True
@@ -107,7 +110,7 @@ async def on_rate(
     assert view.rating is not None
     label = texts.GRADE_LABELS[Grade(view.rating.rating)]
     reply.text = (texts.SAVED if view.newly_rated else texts.ALREADY_RATED).format(grade=label)
-    await _show_rated(bot, query, view, zone)
+    await _show_rated(bot, query, view, subscriptions)
 
 
 async def on_next(query: CallbackQuery, bot: Bot, repo: Repository, quiz: QuizService) -> None:

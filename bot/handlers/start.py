@@ -10,7 +10,7 @@ from bot.handlers.filters import PRIVATE
 from bot.handlers.users import register
 from bot.quiz.service import QuizService
 from bot.storage.repo import Repository
-from bot.ui import texts
+from bot.ui import keyboards, texts
 from bot.ui.plural import plural
 
 
@@ -18,7 +18,9 @@ async def on_start(message: Message, repo: Repository, quiz: QuizService) -> Non
     await register(message, repo)
     name = html.escape(message.from_user.first_name if message.from_user else "")
     count = plural(len(quiz.bank), "вопрос", "вопроса", "вопросов")
-    await message.answer(texts.WELCOME.format(name=name or "друг", count=count))
+    await message.answer(
+        texts.WELCOME.format(name=name or "друг", count=count), reply_markup=keyboards.daily_offer()
+    )
 
 
 async def on_help(message: Message) -> None:

@@ -30,3 +30,7 @@ class ResetFilter(CallbackData, prefix="tr"):
 
 class FilterDone(CallbackData, prefix="td"):
     pass
+
+
+class DailyOn(CallbackData, prefix="do"):
+    at: str  # "HH-MM": the factory's separator is ":"

@@ -7,6 +7,7 @@ from bot.quiz.grades import Grade
 from bot.quiz.taxonomy import LEVELS, TOPICS
 from bot.ui import texts
 from bot.ui.callbacks import (
+    DailyOn,
     FilterDone,
     NextCard,
     Rate,
@@ -30,6 +31,15 @@ def grades(shown_id: int) -> InlineKeyboardMarkup:
             text=texts.GRADE_LABELS[grade], callback_data=Rate(shown=shown_id, grade=int(grade))
         )
     builder.adjust(2)
+    return builder.as_markup()
+
+
+def daily_offer() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    at = texts.DEFAULT_DAILY_TIME
+    builder.button(
+        text=texts.DAILY_OFFER.format(time=at), callback_data=DailyOn(at=at.replace(":", "-"))
+    )
     return builder.as_markup()
 
 

@@ -1,8 +1,7 @@
 """Cards rendered to Telegram HTML: escaped, and split cleanly when too long."""
 
 import html
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, tzinfo
 
 from bot.quiz.bank import TELEGRAM_MESSAGE_LIMIT, utf16_length
 from bot.quiz.grades import Grade
@@ -30,8 +29,9 @@ def _header(question: Question) -> str:
     return f"🧠 {_meta(question)}\n\n<b>{html.escape(question.question)}</b>"
 
 
-def question_card(question: Question) -> str:
-    return f"{_header(question)}\n\n{texts.ASK_YOURSELF}"
+def question_card(question: Question, *, daily: bool = False) -> str:
+    title = f"<b>{texts.DAILY_TITLE}</b>\n" if daily else ""
+    return f"{title}{_header(question)}\n\n{texts.ASK_YOURSELF}"
 
 
 def split_plain(text: str, budget: int = _PART_BUDGET) -> list[str]:
@@ -74,12 +74,12 @@ def with_prompt(part: str) -> str:
     return f"{part}\n\n<i>{texts.HOW_WELL}</i>"
 
 
-def human_date(moment: datetime, zone: ZoneInfo) -> str:
+def human_date(moment: datetime, zone: tzinfo) -> str:
     local = moment.astimezone(zone)
     return f"{local.day} {_MONTHS[local.month - 1]}, {local:%H:%M}"
 
 
-def with_rating(part: str, rating: RatingRow, zone: ZoneInfo) -> str:
+def with_rating(part: str, rating: RatingRow, zone: tzinfo) -> str:
     line = texts.RATED.format(
         grade=texts.GRADE_LABELS[Grade(rating.rating)],
         interval=interval(rating.due - rating.rated_at),

@@ -46,6 +46,44 @@ COMMANDS: Final[dict[str, str]] = {
     "help": "Справка",
 }
 
+DAILY_TITLE: Final = "🗓 Вопрос дня"
+DAILY_OFFER: Final = "🗓 Вопрос дня в {time}"
+DEFAULT_DAILY_TIME: Final = "10:00"
+DAILY_STATUS_ON: Final = (
+    "🗓 Вопрос дня приходит каждый день в <b>{time}</b> ({zone}).\n"
+    "Следующий — {next}.\n\n"
+    "Изменить время: /daily 09:30\n"
+    "Отписаться: /daily off\n"
+    "Часовой пояс: /timezone"
+)
+DAILY_STATUS_OFF: Final = (
+    "Вопрос дня выключен.\n\n"
+    "Каждый день в выбранное время я пришлю один вопрос — как /quiz, с ответом и оценкой.\n"
+    "Включить: /daily 09:30 (время ваше, часовой пояс — {zone}; сменить — /timezone)."
+)
+DAILY_SUBSCRIBED: Final = (
+    "Готово: вопрос дня будет приходить каждый день в <b>{time}</b> ({zone}).\n"
+    "Первый — {next}.\n"
+    "Часовой пояс не тот? /timezone Europe/Samara или /timezone +4. Отписаться: /daily off"
+)
+DAILY_UNSUBSCRIBED: Final = "Вопрос дня выключен. Включить снова: /daily 09:30"
+DAILY_ALREADY_OFF: Final = "Вопрос дня и так выключен. Включить: /daily 09:30"
+DAILY_BAD_TIME: Final = (
+    "Не понял время «{value}». Укажите часы и минуты от 00:00 до 23:59, например: /daily 09:30\n"
+    "Отписаться: /daily off"
+)
+TIMEZONE_STATUS: Final = (
+    "Ваш часовой пояс: <b>{zone}</b> (сейчас там {local}).\n\n"
+    "Сменить: /timezone Europe/Moscow, /timezone Asia/Almaty, /timezone UTC или /timezone +3"
+)
+TIMEZONE_SET: Final = "Часовой пояс: <b>{zone}</b> (сейчас там {local})."
+TIMEZONE_SET_DAILY: Final = "Вопрос дня теперь придёт в {time} по этому времени — {next}."
+TIMEZONE_BAD: Final = (
+    "Не знаю часового пояса «{value}». Укажите название из базы IANA или смещение от UTC, "
+    "например: /timezone Europe/Moscow, /timezone Asia/Yekaterinburg, /timezone +5, "
+    "/timezone UTC-3"
+)
+
 ASK_YOURSELF: Final = "Подумайте над ответом, потом откройте его."
 HOW_WELL: Final = "Насколько хорошо вы знали ответ?"
 RATED: Final = "✅ Оценка: «{grade}». Вопрос вернётся через {interval} ({date})."

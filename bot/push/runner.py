@@ -1,0 +1,88 @@
+"""Starts and stops the daily question: an APScheduler tick plus the sender task."""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from aiogram import Bot
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.push.planner import PushPlanner
+from bot.push.sender import PushSender
+from bot.quiz.service import QuizService
+from bot.storage.pushes import PushStore
+
+log = logging.getLogger(__name__)
+
+
+class DailyPush:
+    """One job every ``tick_seconds`` asks the DB who is due; the sender delivers.
+
+    The first tick runs at start-up, which catches up slots missed while the bot was down.
+    """
+
+    def __init__(
+        self,
+        *,
+        store: PushStore,
+        quiz: QuizService,
+        default_zone: str,
+        rate: float,
+        grace: timedelta,
+        tick_seconds: float,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._store = store
+        self._quiz = quiz
+        self._planner = PushPlanner(store, default_zone, grace)
+        self._rate = rate
+        self._grace = grace
+        self._tick_seconds = tick_seconds
+        self._clock = clock
+        self._scheduler: AsyncIOScheduler | None = None
+        self._sender: PushSender | None = None
+        self._sender_task: asyncio.Task[None] | None = None
+
+    async def start(self, bot: Bot) -> None:
+        abandoned = await self._store.abandon_in_flight(self._clock())
+        if abandoned:
+            log.warning("%d push(es) were being sent when the bot stopped; not resent", abandoned)
+        self._sender = PushSender(
+            bot=bot,
+            store=self._store,
+            quiz=self._quiz,
+            rate=self._rate,
+            grace=self._grace,
+            clock=self._clock,
+        )
+        self._sender_task = asyncio.create_task(self._sender.run(), name="push-sender")
+        self._scheduler = AsyncIOScheduler(timezone="UTC")
+        self._scheduler.add_job(
+            self.tick,
+            IntervalTrigger(seconds=self._tick_seconds),
+            next_run_time=datetime.now().astimezone(),
+            id="push-tick",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+        self._scheduler.start()
+
+    async def tick(self) -> None:
+        try:
+            await self._planner.tick(self._clock())
+        except Exception:
+            log.exception("push tick failed")
+        if self._sender is not None:
+            self._sender.wake()
+
+    async def stop(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+        if self._sender is not None:
+            await self._sender.stop()
+        if self._sender_task is not None:
+            self._sender_task.cancel()
+            await asyncio.gather(self._sender_task, return_exceptions=True)
