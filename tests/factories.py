@@ -32,7 +32,7 @@ class FakeClock:
     """A clock the test moves by hand."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+        self.now = start or datetime(2026, 3, 1, 5, 0, tzinfo=UTC)  # 08:00 in Moscow
 
     def __call__(self) -> datetime:
         return self.now

@@ -199,6 +199,10 @@ class FakeTelegram:
             self._changed.notify_all()
         return update_id
 
+    def add_chat(self, user_id: int) -> None:
+        """A user who has talked to the bot before (so their chat exists)."""
+        self._known_chats.add(user_id)
+
     async def send_text(self, user_id: int, text: str) -> int:
         """The user types ``text`` in their private chat with the bot."""
         self._known_chats.add(user_id)
