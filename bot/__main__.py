@@ -67,6 +67,7 @@ async def run(settings: Settings) -> None:
                 grace=timedelta(hours=settings.push_grace_hours),
                 tick_seconds=settings.push_tick_seconds,
             ),
+            push_bot_factory=lambda: make_bot(settings),
         )
         dp = build_dispatcher(services)
         bot = make_bot(settings)

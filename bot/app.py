@@ -55,6 +55,7 @@ def build_services(
     clock: Callable[[], datetime] = utc_now,
     rng: random.Random | None = None,
     push: PushSettings | None = None,
+    push_bot_factory: Callable[[], Bot] | None = None,
 ) -> Services:
     push = push or PushSettings()
     quiz = QuizService(
@@ -74,6 +75,7 @@ def build_services(
         grace=push.grace,
         tick_seconds=push.tick_seconds,
         clock=clock,
+        bot_factory=push_bot_factory,
     )
     return Services(repo=repo, quiz=quiz, subscriptions=subscriptions, daily=daily)
 

@@ -33,6 +33,7 @@ class DailyPush:
         grace: timedelta,
         tick_seconds: float,
         clock: Callable[[], datetime],
+        bot_factory: Callable[[], Bot] | None = None,
     ) -> None:
         self._store = store
         self._quiz = quiz
@@ -41,11 +42,17 @@ class DailyPush:
         self._grace = grace
         self._tick_seconds = tick_seconds
         self._clock = clock
+        self._bot_factory = bot_factory
+        self._push_bot: Bot | None = None
         self._scheduler: AsyncIOScheduler | None = None
         self._sender: PushSender | None = None
         self._sender_task: asyncio.Task[None] | None = None
 
     async def start(self, bot: Bot) -> None:
+        """Start ticking. Pushes go through a bot of their own when a factory was given, so a
+        429 pausing the bulk send never delays the replies users are waiting for."""
+        if self._bot_factory is not None:
+            self._push_bot = bot = self._bot_factory()
         abandoned = await self._store.abandon_in_flight(self._clock())
         if abandoned:
             log.warning("%d push(es) were being sent when the bot stopped; not resent", abandoned)
@@ -86,3 +93,5 @@ class DailyPush:
         if self._sender_task is not None:
             self._sender_task.cancel()
             await asyncio.gather(self._sender_task, return_exceptions=True)
+        if self._push_bot is not None:
+            await self._push_bot.session.close()

@@ -8,9 +8,11 @@ Telegram's own error codes and descriptions. Tests script users and inject fault
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import json
+import random
 import re
 import time
 from collections.abc import Callable
@@ -144,6 +146,10 @@ class FakeTelegram:
     faults: list[Fault] = field(default_factory=list)
     confirmed_offset: int = 0
     started: dict[str, int] = field(default_factory=dict)
+    # Random failures of sendMessage: HTTP status → probability (benchmarks).
+    chaos: dict[int, float] = field(default_factory=dict)
+    # Telegram's flood limit: at most this many sendMessage calls per second, else 429.
+    flood_limit: int | None = None
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -155,6 +161,8 @@ class FakeTelegram:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._closing = False
+        self._recent_sends: collections.deque[float] = collections.deque()
+        self._random = random.Random(20261122)
         self.port = 0
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -362,6 +370,8 @@ class FakeTelegram:
         return web.json_response(body, status=call.status)
 
     def _inject_fault(self, method: str, params: dict[str, Any]) -> None:
+        if method == "sendMessage":
+            self._chaos_and_flood()
         for fault in self.faults:
             if fault.method != method or fault.times <= 0:
                 continue
@@ -375,6 +385,21 @@ class FakeTelegram:
                     retry_after=fault.retry_after,
                 )
             raise ApiError(fault.status, "Internal Server Error" if fault.status >= 500 else "Bad")
+
+    def _chaos_and_flood(self) -> None:
+        now = time.monotonic()
+        if self.flood_limit is not None:
+            window = self._recent_sends
+            while window and now - window[0] > 1.0:
+                window.popleft()
+            if len(window) >= self.flood_limit:
+                raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+            window.append(now)
+        for status, probability in self.chaos.items():
+            if self._random.random() < probability:
+                if status == 429:
+                    raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+                raise ApiError(status, "Internal Server Error")
 
     def _check_chat(self, params: dict[str, Any]) -> int:
         chat_id = int(params["chat_id"])
