@@ -19,8 +19,10 @@ from bot.push.subscriptions import Subscriptions
 from bot.quiz.bank import Bank
 from bot.quiz.scheduling import SpacedRepetition
 from bot.quiz.service import QuizService
+from bot.quiz.stats import StatsService
 from bot.storage.pushes import PushStore
 from bot.storage.repo import Repository
+from bot.storage.stats_repo import StatsRepository
 from bot.ui import texts
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ class Services:
     quiz: QuizService
     subscriptions: Subscriptions
     daily: DailyPush
+    stats: StatsService
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,8 @@ def build_services(
         clock=clock,
         bot_factory=push_bot_factory,
     )
-    return Services(repo=repo, quiz=quiz, subscriptions=subscriptions, daily=daily)
+    stats = StatsService(bank=bank, repo=StatsRepository(repo), clock=clock)
+    return Services(repo=repo, quiz=quiz, subscriptions=subscriptions, daily=daily, stats=stats)
 
 
 async def register_commands(bot: Bot) -> None:
@@ -97,6 +101,7 @@ def build_dispatcher(services: Services, *, run_push: bool = True) -> Dispatcher
         repo=services.repo,
         quiz=services.quiz,
         subscriptions=services.subscriptions,
+        stats=services.stats,
     )
     dp.update.outer_middleware(in_flight)
     dp.callback_query.middleware(AnswerCallbacks())

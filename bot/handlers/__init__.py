@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from bot.handlers import daily, errors, fallback, groups, quiz, start, topics
+from bot.handlers import daily, errors, fallback, groups, quiz, start, stats, topics
 
 
 def get_routers() -> list[Router]:
@@ -13,6 +13,7 @@ def get_routers() -> list[Router]:
         quiz.router(),
         topics.router(),
         daily.router(),
+        stats.router(),
         errors.router(),
         fallback.router(),
     ]

@@ -16,7 +16,7 @@ from bot.storage.repo import Repository
 from bot.ui import keyboards, render, texts
 from bot.ui.callbacks import NextCard, Rate, Reveal
 
-_REFUSALS = {
+REFUSALS = {
     CardStatus.UNKNOWN: texts.CARD_UNKNOWN,
     CardStatus.NOT_YOURS: texts.CARD_NOT_YOURS,
     CardStatus.REMOVED: texts.CARD_REMOVED,
@@ -29,6 +29,11 @@ async def send_next_card(bot: Bot, chat_id: int, user_id: int, quiz: QuizService
     if card is None or card.question is None:
         await bot.send_message(chat_id, texts.NO_QUESTIONS_FOR_FILTER)
         return
+    await send_card(bot, chat_id, card)
+
+
+async def send_card(bot: Bot, chat_id: int, card: CardView) -> None:
+    assert card.question is not None
     await bot.send_message(
         chat_id, render.question_card(card.question), reply_markup=keyboards.reveal(card.shown_id)
     )
@@ -42,7 +47,7 @@ async def on_quiz(message: Message, bot: Bot, repo: Repository, quiz: QuizServic
 def _refused(view: CardView, reply: CallbackReply) -> bool:
     if view.status is CardStatus.OK:
         return False
-    reply.text, reply.alert = _REFUSALS[view.status], True
+    reply.text, reply.alert = REFUSALS[view.status], True
     return True
 
 

@@ -1,7 +1,7 @@
 """Spaced repetition with FSRS: one card per (user, question), reviewed on each rating."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler
 
@@ -16,11 +16,17 @@ class Review:
     due: datetime
 
 
+# One short learning step: «Не знал» comes back in 10 minutes (15 for «С трудом»), while «Знал»
+# on a first sight graduates at once (2 days, 8 for «Легко») instead of FSRS's default second
+# step of 10 minutes, which would re-ask a question the user just said they know.
+LEARNING_STEPS = (timedelta(minutes=10),)
+
+
 class SpacedRepetition:
     """Thin wrapper so the rest of the code never touches fsrs types."""
 
     def __init__(self, scheduler: Scheduler | None = None) -> None:
-        self._scheduler = scheduler or Scheduler()
+        self._scheduler = scheduler or Scheduler(learning_steps=LEARNING_STEPS)
 
     def review(self, state: str | None, grade: Grade, now: datetime) -> Review:
         """Apply ``grade`` at ``now`` to a card (a new one when ``state`` is None)."""

@@ -78,6 +78,14 @@ class QuizService:
         shown_id = await self._repo.record_shown(user_id, question_id, origin, now)
         return CardView(CardStatus.OK, shown_id, self._bank.get(question_id))
 
+    async def card_for(self, user_id: int, question_id: str, origin: str) -> CardView:
+        """A card of a chosen question (e.g. drilling a hard one), recorded like any other."""
+        question = self._bank.get(question_id)
+        if question is None:
+            return CardView(CardStatus.REMOVED, 0)
+        shown_id = await self._repo.record_shown(user_id, question_id, origin, self._clock())
+        return CardView(CardStatus.OK, shown_id, question)
+
     async def _shown(self, user_id: int, shown_id: int) -> tuple[CardView, ShownRow | None]:
         shown = await self._repo.get_shown(shown_id)
         if shown is None:

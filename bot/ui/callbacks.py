@@ -34,3 +34,23 @@ class FilterDone(CallbackData, prefix="td"):
 
 class DailyOn(CallbackData, prefix="do"):
     at: str  # "HH-MM": the factory's separator is ":"
+
+
+class StatsChart(CallbackData, prefix="sc"):
+    pass
+
+
+class StatsHardest(CallbackData, prefix="sh"):
+    pass
+
+
+class Drill(CallbackData, prefix="dr"):
+    question: str
+
+
+class ResetConfirm(CallbackData, prefix="rc"):
+    asked_at: int  # unix time of /reset: an old confirmation button does nothing
+
+
+class ResetCancel(CallbackData, prefix="rn"):
+    pass

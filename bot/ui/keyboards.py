@@ -4,15 +4,21 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.quiz.grades import Grade
+from bot.quiz.models import Question
 from bot.quiz.taxonomy import LEVELS, TOPICS
 from bot.ui import texts
 from bot.ui.callbacks import (
     DailyOn,
+    Drill,
     FilterDone,
     NextCard,
     Rate,
+    ResetCancel,
+    ResetConfirm,
     ResetFilter,
     Reveal,
+    StatsChart,
+    StatsHardest,
     ToggleLevel,
     ToggleTopic,
 )
@@ -60,4 +66,27 @@ def topic_filter(topics: tuple[str, ...], levels: tuple[str, ...]) -> InlineKeyb
     builder.button(text=texts.TOPICS_ALL, callback_data=ResetFilter())
     builder.button(text=texts.TOPICS_DONE, callback_data=FilterDone())
     builder.adjust(*([2] * ((len(TOPICS) + 1) // 2)), len(LEVELS), 1, 1)
+    return builder.as_markup()
+
+
+def stats_actions() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=texts.STATS_CHART, callback_data=StatsChart())
+    builder.button(text=texts.STATS_HARDEST, callback_data=StatsHardest())
+    return builder.as_markup()
+
+
+def drill(questions: list[Question]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for n, question in enumerate(questions, 1):
+        label = question.question if len(question.question) <= 60 else question.question[:57] + "…"
+        builder.button(text=f"{n}. {label}", callback_data=Drill(question=question.id))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def reset_confirm(asked_at: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=texts.RESET_YES, callback_data=ResetConfirm(asked_at=asked_at))
+    builder.button(text=texts.RESET_NO, callback_data=ResetCancel())
     return builder.as_markup()

@@ -32,6 +32,7 @@ HELP: Final = (
     "/stats — ваш прогресс\n"
     "/daily — вопрос дня в удобное время\n"
     "/timezone — ваш часовой пояс для вопроса дня\n"
+    "/reset — стереть прогресс и начать заново\n"
     "/help — эта справка\n\n"
     "Оценки: «Не знал» и «С трудом» — вопрос вернётся скоро; "
     "«Знал» и «Легко» — через несколько дней, а потом всё реже."
@@ -43,6 +44,7 @@ COMMANDS: Final[dict[str, str]] = {
     "stats": "Мой прогресс",
     "daily": "Вопрос дня",
     "timezone": "Часовой пояс",
+    "reset": "Стереть прогресс",
     "help": "Справка",
 }
 
@@ -107,6 +109,44 @@ TOPICS_HEADER: Final = (
 TOPICS_ALL: Final = "Сбросить: все темы и уровни"
 TOPICS_DONE: Final = "Готово — к вопросам"
 TOPICS_SAVED: Final = "Сохранено. Вопросов под фильтр: {count}."
+
+STATS_EMPTY: Final = (
+    "📊 Здесь будет ваш прогресс.\n\n"
+    "Пока вы не оценили ни одного ответа. Нажмите /quiz: ответьте на вопрос, откройте ответ "
+    "и честно оцените себя — статистика начнёт расти с первой оценки."
+)
+STATS_TITLE: Final = "📊 <b>Ваш прогресс</b>"
+STATS_SEEN: Final = "Вопросов пройдено: <b>{seen}</b> из {total}"
+STATS_RATINGS: Final = "Оценок: сегодня {today} · за неделю {week} · всего {total}"
+STATS_KNOWN: Final = (
+    "Знаю (последняя оценка «Знал» или «Легко»): <b>{share}%</b> ({known} из {seen})"
+)
+STATS_DUE: Final = "Повторить сейчас: <b>{now}</b> · в ближайшие 7 дней: {week}"
+STATS_STREAK: Final = "Серия: {days} подряд"
+STATS_STREAK_TODAY: Final = " (сегодня уже занимались ✅)"
+STATS_STREAK_NONE: Final = "Серия: начнётся с сегодняшнего /quiz"
+STATS_TOPICS: Final = "<b>По темам</b> (сначала слабые):"
+STATS_TOPIC_ROW: Final = "{bar} {label} — {share}% ({known}/{seen}, в банке {total})"
+STATS_TOPIC_UNSEEN: Final = "▱▱▱▱▱▱▱▱▱▱ {label} — ещё не начато (в банке {total})"
+STATS_CHART: Final = "📈 График"
+STATS_HARDEST: Final = "🧩 Трудные вопросы"
+CHART_CAPTION: Final = "Практика по дням и освоение тем"
+CHART_TITLE: Final = "Практика за последние месяцы"
+CHART_TOPICS_TITLE: Final = "Освоение тем, % «Знал»/«Легко»"
+CHART_LESS: Final = "меньше"
+CHART_MORE: Final = "больше"
+HARDEST_TITLE: Final = "🧩 <b>Трудные вопросы</b> — чаще всего «Не знал». Нажмите, чтобы повторить:"
+HARDEST_EMPTY: Final = "Трудных вопросов пока нет: вы ни разу не нажали «Не знал». Так держать!"
+HARDEST_ROW: Final = "{n}. {question} — «Не знал» ×{misses}"
+RESET_ASK: Final = (
+    "Стереть весь прогресс? Все оценки, статистика и расписание повторений будут удалены "
+    "безвозвратно. Настройки (темы, вопрос дня) останутся."
+)
+RESET_YES: Final = "🗑 Да, стереть всё"
+RESET_NO: Final = "Отмена"
+RESET_DONE: Final = "Прогресс стёрт. Начнём заново — /quiz"
+RESET_CANCELLED: Final = "Ничего не стёрто."
+RESET_EXPIRED: Final = "Это подтверждение устарело. Если нужно, отправьте /reset ещё раз."
 
 FALLBACK: Final = "Я понимаю команды. Чтобы получить вопрос, нажмите /quiz, все команды — /help."
 UNKNOWN_COMMAND: Final = "Такой команды нет. Список команд — /help."

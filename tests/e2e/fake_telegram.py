@@ -118,6 +118,7 @@ class StoredMessage:
     text: str
     markup: dict[str, Any] | None
     from_bot: bool
+    photo: bytes | None = None
 
     def buttons(self) -> list[tuple[str, str]]:
         """(label, callback_data) of every inline button."""
@@ -158,6 +159,7 @@ class FakeTelegram:
         self._query_ids = itertools.count(1)
         self._queries: dict[str, dict[str, Any]] = {}
         self._known_chats: set[int] = set()
+        self._by_chat: dict[int, list[StoredMessage]] = {}
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._closing = False
@@ -225,9 +227,7 @@ class FakeTelegram:
         if text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        self.messages[(user_id, message_id)] = StoredMessage(
-            user_id, message_id, text, text, None, from_bot=False
-        )
+        self._store(StoredMessage(user_id, message_id, text, text, None, from_bot=False))
         return await self._push({"message": message})
 
     async def send_sticker(self, user_id: int) -> int:
@@ -285,8 +285,14 @@ class FakeTelegram:
         return await self._push({"message": message})
 
     # ---- what tests look at ----------------------------------------------------------------
+    def _store(self, message: StoredMessage) -> None:
+        self.messages[(message.chat_id, message.message_id)] = message
+        if message.from_bot:
+            self._by_chat.setdefault(message.chat_id, []).append(message)
+
     def bot_messages(self, chat_id: int) -> list[StoredMessage]:
-        return [m for (c, _), m in sorted(self.messages.items()) if c == chat_id and m.from_bot]
+        """The bot's messages in a chat, oldest first (message ids only grow)."""
+        return list(self._by_chat.get(chat_id, []))
 
     def last_bot_message(self, chat_id: int) -> StoredMessage:
         return self.bot_messages(chat_id)[-1]
@@ -335,7 +341,8 @@ class FakeTelegram:
             params.update(await request.json())
         elif request.can_read_body:
             form = await request.post()
-            params.update({k: v for k, v in form.items() if isinstance(v, str)})
+            for key, value in form.items():
+                params[key] = value if isinstance(value, str) else value.file.read()
         for key in JSON_FIELDS & params.keys():
             if isinstance(params[key], str):
                 params[key] = json.loads(params[key])
@@ -477,8 +484,33 @@ class FakeTelegram:
         message = StoredMessage(
             chat_id, next(self._message_ids), str(params["text"]), visible, markup, from_bot=True
         )
-        self.messages[(chat_id, message.message_id)] = message
+        self._store(message)
         return self._message_json(message)
+
+    async def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._check_chat(params)
+        photo = params.get("photo")
+        if isinstance(photo, str) and photo.startswith("attach://"):
+            photo = params.get(photo.removeprefix("attach://"))
+        if not isinstance(photo, bytes) or not photo.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        if len(photo) > 10 * 1024 * 1024:
+            raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        caption = str(params.get("caption", ""))
+        if utf16_len(caption) > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        message = StoredMessage(
+            chat_id, next(self._message_ids), caption, caption, None, from_bot=True
+        )
+        message.photo = photo
+        self._store(message)
+        body = self._message_json(message)
+        body["photo"] = [
+            {"file_id": f"photo{message.message_id}", "file_unique_id": "u", "width": 990,
+             "height": 682, "file_size": len(photo)}
+        ]  # fmt: skip
+        body["caption"] = body.pop("text")
+        return body
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._check_chat(params)

@@ -62,3 +62,23 @@ async def test_start_quiz_reveal_rate_next(telegram: FakeTelegram, bot_process: 
 
 
 TOKEN_SECRET = "TEST-token-for-the-fake-server-only"
+
+
+async def test_stats_and_chart_after_practice(
+    telegram: FakeTelegram, bot_process: BotProcess
+) -> None:
+    await bot_process.start()
+    card = await _reply_to(telegram, USER, telegram.send_text(USER, "/quiz"))
+    await telegram.press(USER, card, card.button("Показать ответ"))
+    await telegram.wait_for(lambda: "Насколько" in card.text, what="reveal")
+    await telegram.press(USER, card, card.button("Не знал"))
+    await telegram.wait_for(lambda: "✅ Оценка" in card.text, what="rating")
+
+    stats = await _reply_to(telegram, USER, telegram.send_text(USER, "/stats"))
+    assert "Вопросов пройдено: 1 из 80" in stats.text
+    assert "Серия: 1 день подряд" in stats.text
+
+    chart = await _reply_to(telegram, USER, telegram.press(USER, stats, stats.button("График")))
+    assert chart.photo is not None and chart.photo.startswith(b"\x89PNG")
+    hardest = await _reply_to(telegram, USER, telegram.press(USER, stats, stats.button("Трудные")))
+    assert "«Не знал» ×1" in hardest.text

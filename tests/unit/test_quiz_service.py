@@ -2,6 +2,7 @@
 
 import random
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,24 @@ async def test_topic_filter_restricts_the_questions(quiz: QuizService, repo: Rep
 async def test_filter_with_no_questions_gives_none(quiz: QuizService, repo: Repository) -> None:
     await repo.set_filter(USER, ["cv"], [])
     assert await quiz.next_card(USER) is None
+
+
+@pytest.mark.parametrize(
+    ("grade", "low", "high"),
+    [
+        (Grade.FORGOT, timedelta(minutes=5), timedelta(minutes=20)),
+        (Grade.HARD, timedelta(minutes=10), timedelta(minutes=30)),
+        (Grade.GOOD, timedelta(days=1), timedelta(days=4)),
+        (Grade.EASY, timedelta(days=5), timedelta(days=12)),
+    ],
+)
+async def test_first_rating_intervals_suit_a_practice_session(
+    quiz: QuizService, clock: FakeClock, grade: Grade, low: timedelta, high: timedelta
+) -> None:
+    card = await quiz.next_card(USER)
+    assert card is not None
+
+    view = await quiz.rate(USER, card.shown_id, grade)
+
+    assert view.rating is not None
+    assert low <= view.rating.due - clock() <= high

@@ -1,0 +1,58 @@
+"""/stats as Telegram HTML."""
+
+import html
+
+from bot.quiz.models import Question
+from bot.quiz.stats import Progress
+from bot.quiz.taxonomy import TOPICS
+from bot.ui import texts
+from bot.ui.plural import plural
+
+
+def bar(share: float, width: int = 10) -> str:
+    filled = round(share * width)
+    return "▰" * filled + "▱" * (width - filled)
+
+
+def progress(p: Progress) -> str:
+    if p.ratings.total == 0:
+        return texts.STATS_EMPTY
+    lines = [
+        texts.STATS_TITLE,
+        "",
+        texts.STATS_SEEN.format(seen=p.seen, total=p.bank_size),
+        texts.STATS_RATINGS.format(
+            today=p.ratings.today, week=p.ratings.week, total=p.ratings.total
+        ),
+        texts.STATS_KNOWN.format(share=round(p.known_share * 100), known=p.known, seen=p.seen),
+        texts.STATS_DUE.format(now=p.due_now, week=p.due_week),
+    ]
+    if p.streak:
+        streak = texts.STATS_STREAK.format(days=plural(p.streak, "день", "дня", "дней"))
+        lines.append(streak + (texts.STATS_STREAK_TODAY if p.practiced_today else ""))
+    else:
+        lines.append(texts.STATS_STREAK_NONE)
+    lines += ["", texts.STATS_TOPICS]
+    for row in p.topics:
+        label = html.escape(TOPICS[row.topic])
+        if row.seen:
+            lines.append(
+                texts.STATS_TOPIC_ROW.format(
+                    bar=bar(row.share), label=label, share=round(row.share * 100),
+                    known=row.known, seen=row.seen, total=row.total,
+                )
+            )  # fmt: skip
+        else:
+            lines.append(texts.STATS_TOPIC_UNSEEN.format(label=label, total=row.total))
+    return "\n".join(lines)
+
+
+def hardest(rows: list[tuple[Question, int]]) -> str:
+    if not rows:
+        return texts.HARDEST_EMPTY
+    lines = [texts.HARDEST_TITLE, ""]
+    for n, (question, misses) in enumerate(rows, 1):
+        lines.append(
+            texts.HARDEST_ROW.format(n=n, question=html.escape(question.question), misses=misses)
+        )
+    return "\n".join(lines)
