@@ -30,6 +30,21 @@ RESULTS = ROOT / "bench" / "results"
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
+def fsrs_state(card_id: int, rng: random.Random, reviewed: datetime, due: datetime) -> str:
+    """A plausible FSRS review-state card, serialized as fsrs.Card.to_json() does."""
+    return json.dumps(
+        {
+            "card_id": card_id,
+            "state": 2,
+            "step": None,
+            "stability": round(rng.uniform(0.5, 30), 3),
+            "difficulty": round(rng.uniform(2, 8), 3),
+            "due": due.isoformat(),
+            "last_review": reviewed.isoformat(),
+        }
+    )
+
+
 async def build(path: Path, users: int, per_user: int, question_ids: list[str]) -> None:
     if path.exists():
         return
@@ -55,9 +70,10 @@ async def build(path: Path, users: int, per_user: int, question_ids: list[str]) 
                 qid = rng.choice(question_ids)
                 grade = rng.choice((1, 2, 3, 3, 4))
                 due = moment + timedelta(days=rng.choice((0, 1, 2, 5, 12)))
+                state = fsrs_state(shown_id, rng, moment, due)
                 shown.append((shown_id, user, qid, "quiz", to_db(moment)))
-                ratings.append((shown_id, user, qid, grade, to_db(moment), to_db(due), "{}"))
-                cards[(user, qid)] = (user, qid, to_db(due), to_db(moment), grade, 1, "{}")
+                ratings.append((shown_id, user, qid, grade, to_db(moment), to_db(due), state))
+                cards[(user, qid)] = (user, qid, to_db(due), to_db(moment), grade, 1, state)
         db.executemany("INSERT INTO shown_cards VALUES (?, ?, ?, ?, ?)", shown)
         db.executemany(
             "INSERT INTO ratings (shown_id, user_id, question_id, rating, rated_at, due,"

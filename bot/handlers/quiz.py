@@ -6,7 +6,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.handlers.filters import PRIVATE
 from bot.handlers.middlewares import CallbackReply
-from bot.handlers.telegram_ops import drop_keyboard, edit_or_send
+from bot.handlers.telegram_ops import edit_or_send
 from bot.handlers.users import register
 from bot.push.clock import zone_of
 from bot.push.subscriptions import Subscriptions
@@ -62,7 +62,7 @@ async def _show_rated(
         query.message.chat.id,
         query.message.message_id,
         render.with_rating(last_part, view.rating, zone),
-        keyboards.next_card(),
+        keyboards.next_card(view.shown_id),
     )
 
 
@@ -118,13 +118,18 @@ async def on_rate(
     await _show_rated(bot, query, view, subscriptions)
 
 
-async def on_next(query: CallbackQuery, bot: Bot, repo: Repository, quiz: QuizService) -> None:
+async def on_next(
+    query: CallbackQuery,
+    callback_data: NextCard,
+    bot: Bot,
+    quiz: QuizService,
+    reply: CallbackReply,
+) -> None:
     assert query.message is not None
-    chat_id = query.message.chat.id
-    if not await drop_keyboard(bot, chat_id, query.message.message_id):
-        return  # the button was pressed already: one new card is enough
-    user_id = await register(query, repo)
-    await send_next_card(bot, chat_id, user_id, quiz)
+    if not await quiz.take_next(query.from_user.id, callback_data.after):
+        reply.text = texts.NEXT_ALREADY_SENT
+        return  # pressed already (or not their card): one new card is enough
+    await send_next_card(bot, query.message.chat.id, query.from_user.id, quiz)
 
 
 def router() -> Router:

@@ -114,5 +114,13 @@ class QuizService:
         recorded = await self._repo.record_rating(
             shown=shown, rating=int(grade), now=now, due=review.due, fsrs_state=review.state
         )
-        rating = await self._repo.rating_of_shown(shown_id)
+        rating: RatingRow | None
+        if recorded:
+            rating = RatingRow(int(grade), now.replace(microsecond=0), review.due)
+        else:  # a concurrent tap won: report what it saved
+            rating = await self._repo.rating_of_shown(shown_id)
         return CardView(CardStatus.OK, shown_id, view.question, rating, newly_rated=recorded)
+
+    async def take_next(self, user_id: int, shown_id: int) -> bool:
+        """«Next» under a rated card works once per card."""
+        return await self._repo.take_next(user_id, shown_id)

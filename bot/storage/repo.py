@@ -139,6 +139,16 @@ class Repository:
             return None
         return ShownRow(row["shown_id"], row["user_id"], row["question_id"], row["origin"])
 
+    async def take_next(self, user_id: int, shown_id: int) -> bool:
+        """Mark «next» under this card as used; False if it was used already or is not theirs."""
+        async with self.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE shown_cards SET next_taken = 1"
+                " WHERE shown_id = ? AND user_id = ? AND next_taken = 0",
+                (shown_id, user_id),
+            )
+            return cursor.rowcount == 1
+
     async def rating_of_shown(self, shown_id: int) -> RatingRow | None:
         async with self._conn.execute(
             "SELECT rating, rated_at, due FROM ratings WHERE shown_id = ?", (shown_id,)

@@ -13,7 +13,7 @@ class Rate(CallbackData, prefix="rt"):
 
 
 class NextCard(CallbackData, prefix="nx"):
-    pass
+    after: int  # the rated card it stands under: honoured once
 
 
 class ToggleTopic(CallbackData, prefix="tt"):

@@ -99,6 +99,7 @@ CARD_UNKNOWN: Final = "Эта карточка устарела. Новый во
 CARD_REMOVED: Final = "Этого вопроса больше нет в банке. Новый вопрос — /quiz."
 ALREADY_RATED: Final = "Оценка уже сохранена: «{grade}»."
 SAVED: Final = "Сохранено: «{grade}»"
+NEXT_ALREADY_SENT: Final = "Следующий вопрос уже отправлен — он ниже."
 BAD_BUTTON: Final = "Эта кнопка больше не работает. Новый вопрос — /quiz."
 
 TOPICS_HEADER: Final = (

@@ -160,6 +160,7 @@ class FakeTelegram:
         self._queries: dict[str, dict[str, Any]] = {}
         self._known_chats: set[int] = set()
         self._by_chat: dict[int, list[StoredMessage]] = {}
+        self._waiters: dict[int, list[tuple[frozenset[str], asyncio.Future[Call]]]] = {}
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._closing = False
@@ -300,6 +301,9 @@ class FakeTelegram:
     def calls_of(self, method: str, ok_only: bool = True) -> list[Call]:
         return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
 
+    def calls_of_all(self) -> list[Call]:
+        return [c for c in self.calls if c.status == 200]
+
     def query_answers(self, query_id: str) -> int:
         return int(self._queries[query_id]["answers"])
 
@@ -374,7 +378,31 @@ class FakeTelegram:
         async with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
+        self._resolve_waiters(call)
         return web.json_response(body, status=call.status)
+
+    def next_call(self, chat_id: int, methods: frozenset[str]) -> asyncio.Future[Call]:
+        """A future for the bot's next successful call of ``methods`` in ``chat_id`` (load
+        generators wait on it instead of polling: one waiter per chat, O(1) per call)."""
+        future: asyncio.Future[Call] = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault(chat_id, []).append((methods, future))
+        return future
+
+    def _resolve_waiters(self, call: Call) -> None:
+        if call.status != 200 or not self._waiters:
+            return
+        chat = call.params.get("chat_id")
+        if chat is None and call.method == "answerCallbackQuery":
+            query = self._queries.get(str(call.params.get("callback_query_id")))
+            chat = query["user"] if query else None
+        waiting = self._waiters.get(int(chat)) if chat is not None else None
+        if not waiting:
+            return
+        for entry in list(waiting):
+            methods, future = entry
+            if call.method in methods and not future.done():
+                future.set_result(call)
+                waiting.remove(entry)
 
     def _inject_fault(self, method: str, params: dict[str, Any]) -> None:
         if method == "sendMessage":

@@ -54,7 +54,9 @@ async def test_start_quiz_reveal_rate_next(telegram: FakeTelegram, bot_process: 
     second = await _reply_to(telegram, USER, telegram.press(USER, card, card.button("Следующий")))
     assert "Подумайте над ответом" in second.text
     assert second.text.splitlines()[2] != question_line
-    assert card.buttons() == []
+    again = await telegram.press(USER, card, card.button("Следующий"))
+    await telegram.wait_for(lambda: telegram.query_answers(again) == 1, what="callback answer")
+    assert telegram.bot_messages(USER)[-1] is second
 
     assert await bot_process.stop(signal.SIGTERM) == 0
     assert "stopped cleanly" in bot_process.log()

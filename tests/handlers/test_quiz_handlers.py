@@ -7,7 +7,6 @@ import pytest
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     AnswerCallbackQuery,
-    EditMessageReplyMarkup,
     EditMessageText,
     SendMessage,
 )
@@ -131,16 +130,25 @@ async def test_query_too_old_does_not_break_the_rating(harness: Harness, tmp_pat
 async def test_next_button_pressed_twice_sends_one_card(harness: Harness) -> None:
     shown, _ = await _card(harness)
     await harness.press(USER, f"rt:{shown}:3")
+    rated = harness.session.sent(EditMessageText)[-1]
+    (label, data), *_ = harness.buttons(rated)
+    assert label == "➡️ Следующий вопрос"
     cards_before = len(harness.session.sent(SendMessage))
 
-    await harness.press(USER, "nx")
-    harness.session.fail_next(
-        EditMessageReplyMarkup,
-        TelegramBadRequest(
-            EditMessageReplyMarkup(chat_id=USER, message_id=1),
-            "Bad Request: message is not modified",
-        ),
-    )
-    await harness.press(USER, "nx")
+    await harness.press(USER, data)
+    await harness.press(USER, data)
 
     assert len(harness.session.sent(SendMessage)) == cards_before + 1
+    assert harness.session.sent(AnswerCallbackQuery)[-1].text == (
+        "Следующий вопрос уже отправлен — он ниже."
+    )
+
+
+async def test_next_under_someone_elses_card_sends_nothing(harness: Harness) -> None:
+    shown, _ = await _card(harness)
+    await harness.press(USER, f"rt:{shown}:3")
+    cards_before = len(harness.session.sent(SendMessage))
+
+    await harness.press(USER + 1, f"nx:{shown}")
+
+    assert len(harness.session.sent(SendMessage)) == cards_before
