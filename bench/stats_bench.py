@@ -74,7 +74,11 @@ async def build(path: Path, users: int, per_user: int, question_ids: list[str]) 
                 shown.append((shown_id, user, qid, "quiz", to_db(moment)))
                 ratings.append((shown_id, user, qid, grade, to_db(moment), to_db(due), state))
                 cards[(user, qid)] = (user, qid, to_db(due), to_db(moment), grade, 1, state)
-        db.executemany("INSERT INTO shown_cards VALUES (?, ?, ?, ?, ?)", shown)
+        db.executemany(
+            "INSERT INTO shown_cards (shown_id, user_id, question_id, origin, shown_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            shown,
+        )
         db.executemany(
             "INSERT INTO ratings (shown_id, user_id, question_id, rating, rated_at, due,"
             " fsrs_state) VALUES (?, ?, ?, ?, ?, ?, ?)",

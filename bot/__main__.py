@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import (
@@ -25,14 +24,15 @@ from bot.quiz.bank import BankError, load_bank
 from bot.retry import RetryRequests
 from bot.storage.db import connect
 from bot.storage.repo import Repository
+from bot.telegram_session import PinnedResponseSession
 
 log = logging.getLogger("bot")
 
 
 def make_bot(settings: Settings) -> Bot:
-    session = AiohttpSession()
+    session = PinnedResponseSession()
     if settings.telegram_api_url:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+        session = PinnedResponseSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     session.middleware(RetryRequests())
     return Bot(
         token=settings.bot_token.get_secret_value(),
