@@ -19,6 +19,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.quiz.bank import load_bank
+from bot.quiz.scheduling import SpacedRepetition
+from bot.quiz.service import QuizService
 from bot.quiz.stats import StatsService
 from bot.storage.db import connect
 from bot.storage.repo import Repository
@@ -96,16 +98,24 @@ async def measure(path: Path, users: int, requests: int) -> dict[str, float]:
     conn = await connect(path)
     stats = StatsService(bank=bank, repo=StatsRepository(Repository(conn)), clock=lambda: NOW)
     zone = ZoneInfo("Europe/Moscow")
+    quiz = QuizService(
+        bank=bank, repo=Repository(conn), srs=SpacedRepetition(), clock=lambda: NOW,
+        rng=random.Random(1),
+    )  # fmt: skip
     rng = random.Random(7)
-    timings = []
+    timings, quiz_timings = [], []
     for _ in range(requests):
         user = rng.randrange(1, users + 1)
         started = time.perf_counter()
         await stats.progress(user, zone)
         await stats.hardest(user)
         timings.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        await quiz.next_card(user)
+        quiz_timings.append(time.perf_counter() - started)
     await conn.close()
     timings.sort()
+    quiz_timings.sort()
     with sqlite3.connect(path) as db:
         ratings = db.execute("SELECT COUNT(*) FROM ratings").fetchone()[0]
     return {
@@ -115,6 +125,8 @@ async def measure(path: Path, users: int, requests: int) -> dict[str, float]:
         "p50_ms": round(timings[len(timings) // 2] * 1000, 2),
         "p99_ms": round(timings[int(len(timings) * 0.99)] * 1000, 2),
         "db_mb": round(path.stat().st_size / 2**20, 1),
+        "quiz_next_card_mean_ms": round(statistics.mean(quiz_timings) * 1000, 2),
+        "quiz_next_card_p99_ms": round(quiz_timings[int(len(quiz_timings) * 0.99)] * 1000, 2),
     }
 
 
@@ -143,14 +155,21 @@ def main() -> None:
         "runs": results,
         "ratio_mean_large_to_small": round(large["mean_ms"] / small["mean_ms"], 2),
         "ratio_p99_large_to_small": round(large["p99_ms"] / small["p99_ms"], 2),
+        "quiz_ratio_mean_large_to_small": round(
+            large["quiz_next_card_mean_ms"] / small["quiz_next_card_mean_ms"], 2
+        ),
     }
     (RESULTS / "stats.json").write_text(json.dumps(summary, indent=2))
     print(f"{'users':>8} {'ratings':>10} {'mean ms':>8} {'p50 ms':>8} {'p99 ms':>8} {'DB MB':>7}")
     for r in results:
         print(f"{r['users']:>8} {r['ratings']:>10} {r['mean_ms']:>8} {r['p50_ms']:>8} "
               f"{r['p99_ms']:>8} {r['db_mb']:>7}")  # fmt: skip
-    print(f"large/small: mean {summary['ratio_mean_large_to_small']}×, "
+    print(f"/stats large/small: mean {summary['ratio_mean_large_to_small']}×, "
           f"p99 {summary['ratio_p99_large_to_small']}×")  # fmt: skip
+    for r in results:
+        print(f"/quiz selection at {r['users']} users: mean {r['quiz_next_card_mean_ms']} ms,"
+              f" p99 {r['quiz_next_card_p99_ms']} ms")  # fmt: skip
+    print(f"/quiz large/small: mean {summary['quiz_ratio_mean_large_to_small']}×")
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ async def run(settings: Settings) -> None:
             ),
             push_bot_factory=lambda: make_bot(settings),
         )
-        dp = build_dispatcher(services)
+        dp = build_dispatcher(services, admin_ids=settings.admin_ids)
         bot = make_bot(settings)
         try:
             me = await wait_for_telegram(bot)

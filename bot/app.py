@@ -20,6 +20,7 @@ from bot.quiz.bank import Bank
 from bot.quiz.scheduling import SpacedRepetition
 from bot.quiz.service import QuizService
 from bot.quiz.stats import StatsService
+from bot.storage.admin_repo import AdminRepository
 from bot.storage.pushes import PushStore
 from bot.storage.repo import Repository
 from bot.storage.stats_repo import StatsRepository
@@ -93,7 +94,9 @@ async def register_commands(bot: Bot) -> None:
         log.warning("could not register the command menu: %s", exc)
 
 
-def build_dispatcher(services: Services, *, run_push: bool = True) -> Dispatcher:
+def build_dispatcher(
+    services: Services, *, run_push: bool = True, admin_ids: frozenset[int] = frozenset()
+) -> Dispatcher:
     """A fresh dispatcher: per-user event isolation so fast double taps run one at a time."""
     in_flight = InFlightUpdates()
     dp = Dispatcher(
@@ -102,10 +105,11 @@ def build_dispatcher(services: Services, *, run_push: bool = True) -> Dispatcher
         quiz=services.quiz,
         subscriptions=services.subscriptions,
         stats=services.stats,
+        admin=AdminRepository(services.repo),
     )
     dp.update.outer_middleware(in_flight)
     dp.callback_query.middleware(AnswerCallbacks())
-    dp.include_routers(*get_routers())
+    dp.include_routers(*get_routers(admin_ids))
 
     async def on_startup(bot: Bot) -> None:
         await register_commands(bot)

@@ -2,12 +2,13 @@
 
 from aiogram import Router
 
-from bot.handlers import daily, errors, fallback, groups, quiz, start, stats, topics
+from bot.handlers import admin, daily, errors, fallback, groups, quiz, start, stats, topics
 
 
-def get_routers() -> list[Router]:
+def get_routers(admin_ids: frozenset[int] = frozenset()) -> list[Router]:
     """Feature routers in match order; the fallback router must stay last."""
     return [
+        admin.router(admin_ids),
         groups.router(),
         start.router(),
         quiz.router(),

@@ -149,6 +149,13 @@ RESET_DONE: Final = "Прогресс стёрт. Начнём заново — 
 RESET_CANCELLED: Final = "Ничего не стёрто."
 RESET_EXPIRED: Final = "Это подтверждение устарело. Если нужно, отправьте /reset ещё раз."
 
+ADMIN_OVERVIEW: Final = (
+    "<b>Сводка</b>\n"
+    "Пользователей: {users}, подписаны на вопрос дня: {subscribers}\n"
+    "Оценок за сутки: {ratings}\n"
+    "Вопрос дня за сутки: {pushes}"
+)
+
 FALLBACK: Final = "Я понимаю команды. Чтобы получить вопрос, нажмите /quiz, все команды — /help."
 UNKNOWN_COMMAND: Final = "Такой команды нет. Список команд — /help."
 PRIVATE_ONLY: Final = (

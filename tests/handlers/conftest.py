@@ -26,6 +26,7 @@ from tests.factories import FakeClock, bank, question
 from tests.handlers.recording_session import RecordingSession
 
 TOKEN = "42:TEST-token-for-handler-tests"
+ADMIN = 4242
 
 
 @dataclass
@@ -100,5 +101,6 @@ async def harness(tmp_path: Path, quiz_bank: Bank) -> AsyncIterator[Harness]:
     )  # fmt: skip
     session = RecordingSession()
     bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
-    yield Harness(build_dispatcher(services), bot, session, repo, clock, itertools.count(1))
+    dp = build_dispatcher(services, admin_ids=frozenset({ADMIN}))
+    yield Harness(dp, bot, session, repo, clock, itertools.count(1))
     await conn.close()

@@ -78,3 +78,16 @@ async def test_reset_clears_the_filter(harness: Harness) -> None:
     assert (
         harness.session.sent(AnswerCallbackQuery)[-1].text == "Сохранено. Вопросов под фильтр: 3."
     )
+
+
+async def test_admin_overview_only_for_admins(harness: Harness) -> None:
+    from tests.handlers.conftest import ADMIN
+
+    await harness.send(USER, "/quiz")
+    await harness.send(USER, "/admin")
+    assert harness.last_sent().text == "Такой команды нет. Список команд — /help."
+
+    await harness.send(ADMIN, "/admin")
+
+    text = harness.last_sent().text
+    assert "Пользователей: 1" in text and "Оценок за сутки: 0" in text
