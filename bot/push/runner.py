@@ -49,8 +49,8 @@ class DailyPush:
         self._sender_task: asyncio.Task[None] | None = None
 
     async def start(self, bot: Bot) -> None:
-        """Start ticking. Pushes go through a bot of their own when a factory was given, so a
-        429 pausing the bulk send never delays the replies users are waiting for."""
+        """Start ticking. Pushes go through a bot (HTTP session) of their own when a factory
+        was given, so the bulk send never holds the connections replies to users need."""
         if self._bot_factory is not None:
             self._push_bot = bot = self._bot_factory()
         abandoned = await self._store.abandon_in_flight(self._clock())

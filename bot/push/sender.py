@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -17,18 +18,30 @@ _GONE = ("chat not found", "user not found", "peer_id_invalid", "bot was blocked
 
 
 class Pacer:
-    """Spaces calls ``1 / rate`` seconds apart."""
+    """Keeps calls to ``rate`` per second on average.
 
-    def __init__(self, rate: float) -> None:
+    After a pause (Telegram's retry_after) it catches up on the lost time, but never faster
+    than ``rate × catch_up``, so a 429 costs the schedule little and earns no burst. A pause
+    longer than ``max_debt`` seconds is written off rather than caught up.
+    """
+
+    def __init__(self, rate: float, catch_up: float = 1.15, max_debt: float = 10.0) -> None:
         self._interval = 1.0 / rate
-        self._next = 0.0
+        self._min_gap = self._interval / catch_up
+        self._max_debt = max_debt
+        self._scheduled: float | None = None
+        self._last = -1e9
 
     async def turn(self) -> None:
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        self._next = max(self._next + self._interval, now)
-        if self._next > now:
-            await asyncio.sleep(self._next - now)
+        now = asyncio.get_running_loop().time()
+        if self._scheduled is None or now - self._scheduled > self._max_debt:
+            self._scheduled = now
+        else:
+            self._scheduled += self._interval
+        at = max(self._scheduled, self._last + self._min_gap)
+        if at > now:
+            await asyncio.sleep(at - now)
+        self._last = max(at, now)
 
 
 class PushSender:
@@ -53,7 +66,8 @@ class PushSender:
         self._wake = asyncio.Event()
         self._stopping = False
         self._in_flight: set[asyncio.Task[None]] = set()
-        self._slots = asyncio.Semaphore(max(4, int(rate * 2)))
+        # Sends in flight: enough for the rate at ~1 s per call (a 429's retry_after included).
+        self._slots = asyncio.Semaphore(max(4, math.ceil(rate)))
 
     def wake(self) -> None:
         self._wake.set()
