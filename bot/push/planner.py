@@ -53,8 +53,7 @@ class PushPlanner:
                 claim = plan(subscriber, self._default_zone)
                 (late if now - claim.slot_at > self._grace else fresh).append((subscriber, claim))
             queued += await self._store.claim(fresh, now)
-            await self._store.record_expired(late, now)
-            expired += len(late)
+            expired += await self._store.claim(late, now, status="expired")
         if queued or expired:
             log.info("push tick: %d queued, %d expired", queued, expired)
         return TickResult(queued, expired)

@@ -96,13 +96,16 @@ class PushStore:
             rows = await cursor.fetchall()
         return [Subscriber(r[0], r[1], r[2], r[3], from_db(r[4])) for r in rows]
 
-    async def claim(self, claims: Sequence[tuple[Subscriber, Claim]], now: datetime) -> int:
-        """Queue one push per (user, local day) and move each user to their next slot.
+    async def claim(
+        self, claims: Sequence[tuple[Subscriber, Claim]], now: datetime, status: str = "queued"
+    ) -> int:
+        """Log one push per (user, local day) with ``status`` ('queued' to send it, 'expired'
+        for a slot missed beyond the grace window) and move each user to their next slot.
 
-        Atomic: a crash leaves either both done or neither. A day already pushed is not
-        queued again. Returns how many pushes were queued.
+        Atomic: a crash leaves either both done or neither. A day already in the log is not
+        logged again. Returns how many rows were logged.
         """
-        queued = 0
+        logged = 0
         async with self._repo.transaction() as tx:
             for subscriber, claim in claims:
                 moved = await tx.execute(
@@ -113,28 +116,11 @@ class PushStore:
                     continue  # changed meanwhile (re-subscribed, unsubscribed)
                 inserted = await tx.execute(
                     "INSERT INTO pushes (user_id, local_date, slot_at, status, updated_at)"
-                    " VALUES (?, ?, ?, 'queued', ?) ON CONFLICT DO NOTHING",
-                    (claim.user_id, claim.local_date, to_db(claim.slot_at), to_db(now)),
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (claim.user_id, claim.local_date, to_db(claim.slot_at), status, to_db(now)),
                 )
-                queued += inserted.rowcount
-        return queued
-
-    async def record_expired(
-        self, claims: Sequence[tuple[Subscriber, Claim]], now: datetime
-    ) -> None:
-        """Slots missed by more than the grace window: logged as expired, user moved on."""
-        async with self._repo.transaction() as tx:
-            for subscriber, claim in claims:
-                moved = await tx.execute(
-                    "UPDATE users SET next_push_at = ? WHERE user_id = ? AND next_push_at = ?",
-                    (to_db(claim.next_push_at), claim.user_id, to_db(subscriber.next_push_at)),
-                )
-                if moved.rowcount:
-                    await tx.execute(
-                        "INSERT INTO pushes (user_id, local_date, slot_at, status, updated_at)"
-                        " VALUES (?, ?, ?, 'expired', ?) ON CONFLICT DO NOTHING",
-                        (claim.user_id, claim.local_date, to_db(claim.slot_at), to_db(now)),
-                    )
+                logged += inserted.rowcount
+        return logged
 
     async def queued(self, limit: int) -> list[QueuedPush]:
         async with self._conn.execute(
