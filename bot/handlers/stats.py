@@ -31,8 +31,9 @@ async def on_stats(
     user_id = await register(message, repo)
     zone = zone_of(await subscriptions.zone_name(user_id))
     progress = await stats.progress(user_id, zone)
+    daily = await subscriptions.state(user_id)
     markup = keyboards.stats_actions() if progress.ratings.total else None
-    await message.answer(render_stats.progress(progress), reply_markup=markup)
+    await message.answer(render_stats.progress(progress, daily), reply_markup=markup)
 
 
 async def on_chart(

@@ -25,8 +25,10 @@ LEARNING_STEPS = (timedelta(minutes=10),)
 class SpacedRepetition:
     """Thin wrapper so the rest of the code never touches fsrs types."""
 
-    def __init__(self, scheduler: Scheduler | None = None) -> None:
-        self._scheduler = scheduler or Scheduler(learning_steps=LEARNING_STEPS)
+    def __init__(self, *, fuzzing: bool = True) -> None:
+        """``fuzzing`` spreads intervals a little (as Anki does) so cards rated together do
+        not all come back on the same day; tests turn it off for exact dates."""
+        self._scheduler = Scheduler(learning_steps=LEARNING_STEPS, enable_fuzzing=fuzzing)
 
     def review(self, state: str | None, grade: Grade, now: datetime) -> Review:
         """Apply ``grade`` at ``now`` to a card (a new one when ``state`` is None)."""

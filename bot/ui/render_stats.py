@@ -2,6 +2,7 @@
 
 import html
 
+from bot.push.subscriptions import DailyState
 from bot.quiz.models import Question
 from bot.quiz.stats import Progress
 from bot.quiz.taxonomy import TOPICS
@@ -14,7 +15,13 @@ def bar(share: float, width: int = 10) -> str:
     return "▰" * filled + "▱" * (width - filled)
 
 
-def progress(p: Progress) -> str:
+def daily_line(daily: DailyState) -> str:
+    if daily.daily_time is None:
+        return texts.STATS_DAILY_OFF
+    return texts.STATS_DAILY_ON.format(time=daily.daily_time, zone=html.escape(daily.zone))
+
+
+def progress(p: Progress, daily: DailyState) -> str:
     if p.ratings.total == 0:
         return texts.STATS_EMPTY
     lines = [
@@ -44,6 +51,7 @@ def progress(p: Progress) -> str:
             )  # fmt: skip
         else:
             lines.append(texts.STATS_TOPIC_UNSEEN.format(label=label, total=row.total))
+    lines += ["", daily_line(daily)]
     return "\n".join(lines)
 
 

@@ -40,7 +40,13 @@ async def test_stats_after_practice(harness: Harness) -> None:
     assert "Оценок: сегодня 2 · за неделю 2 · всего 2" in sent.text
     assert "<b>50%</b>" in sent.text
     assert "Серия: 1 день подряд (сегодня уже занимались ✅)" in sent.text
-    assert [label for label, _ in harness.buttons(sent)] == ["📈 График", "🧩 Трудные вопросы"]
+    assert "Вопрос дня выключен" in sent.text
+    await harness.send(USER, "/daily 21:00")
+    await harness.send(USER, "/stats")
+    assert "Вопрос дня: каждый день в 21:00 (Europe/Moscow)" in harness.last_sent().text
+    assert [label for label, _ in harness.buttons(harness.last_sent())] == [
+        "📈 График", "🧩 Трудные вопросы",
+    ]  # fmt: skip
 
 
 async def test_chart_button_sends_a_png(harness: Harness) -> None:
