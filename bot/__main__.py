@@ -29,11 +29,13 @@ from bot.telegram_session import PinnedResponseSession
 log = logging.getLogger("bot")
 
 
-def make_bot(settings: Settings) -> Bot:
+def make_bot(settings: Settings, *, bulk: bool = False) -> Bot:
+    """A Bot on its own HTTP session; ``bulk`` (the daily push) never repeats a call whose
+    connection broke, since Telegram may already have delivered it."""
     session = PinnedResponseSession()
     if settings.telegram_api_url:
         session = PinnedResponseSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    session.middleware(RetryRequests())
+    session.middleware(RetryRequests(retry_network_errors=not bulk))
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
@@ -67,7 +69,7 @@ async def run(settings: Settings) -> None:
                 grace=timedelta(hours=settings.push_grace_hours),
                 tick_seconds=settings.push_tick_seconds,
             ),
-            push_bot_factory=lambda: make_bot(settings),
+            push_bot_factory=lambda: make_bot(settings, bulk=True),
         )
         dp = build_dispatcher(services, admin_ids=settings.admin_ids)
         bot = make_bot(settings)
