@@ -157,10 +157,3 @@ class PushStore:
                 (to_db(now),),
             )
             return cursor.rowcount
-
-    async def status_counts(self, since_local_date: str) -> dict[str, int]:
-        async with self._conn.execute(
-            "SELECT status, COUNT(*) FROM pushes WHERE local_date >= ? GROUP BY status",
-            (since_local_date,),
-        ) as cursor:
-            return {row[0]: row[1] async for row in cursor}
