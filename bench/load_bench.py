@@ -14,7 +14,6 @@ Writes bench/results/load.json.
 import argparse
 import asyncio
 import json
-import os
 import random
 import shutil
 import signal
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import psutil
 
+from bench.harness import start_bot, stop
 from bench.stats_bench import build
 from bot.quiz.bank import load_bank
 from tests.e2e.fake_telegram import Call, FakeTelegram, StoredMessage
@@ -127,19 +127,10 @@ async def run_target(
     await telegram.start()
     for chat in range(1, users + 1):
         telegram.add_chat(chat)
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": f"http://127.0.0.1:{telegram.port}",
-        "DB_PATH": str(db_path),
-        "CONTENT_DIR": str(ROOT / "content"),
-        "LOG_LEVEL": "WARNING",
-    }
     module = "bench.echo_bot" if echo else "bot"
-    with (workdir / f"{module}.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", module], cwd=ROOT, env=env, stdout=log, stderr=log
-        )
+    process = start_bot(
+        module=module, telegram=telegram, db_path=db_path, log_path=workdir / f"{module}.log"
+    )
     spy: subprocess.Popen[bytes] | None = None
     try:
         await telegram.wait_for(lambda: telegram.started.get("getUpdates"), timeout=120)
@@ -166,12 +157,8 @@ async def run_target(
         calls = Counter(c.method for c in telegram.calls_of_all()) - calls_before
     finally:
         if spy is not None:
-            spy.send_signal(signal.SIGINT)
-            while spy.poll() is None:
-                await asyncio.sleep(0.05)
-        process.send_signal(signal.SIGTERM)
-        while process.poll() is None:
-            await asyncio.sleep(0.05)
+            await stop(spy, signal.SIGINT)  # py-spy writes its profile on SIGINT
+        await stop(process)
         await telegram.stop()
     extra = {m: calls[m] - n for m, n in load.expected.items() if calls[m] > n}
     return {

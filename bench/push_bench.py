@@ -11,18 +11,15 @@ writes bench/results/push.json.
 import argparse
 import asyncio
 import json
-import os
-import signal
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.harness import start_bot, stop
 from bot.storage.db import connect
 from bot.storage.timefmt import to_db
 from tests.e2e.fake_telegram import FakeTelegram
@@ -58,19 +55,13 @@ async def run(users: int, rate: float, workdir: Path) -> dict[str, float]:
     await telegram.start()
     for user in range(100, 100 + users):
         telegram.add_chat(user)
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": f"http://127.0.0.1:{telegram.port}",
-        "DB_PATH": str(db_path),
-        "CONTENT_DIR": str(ROOT / "content"),
-        "PUSH_RATE": str(rate),
-        "PUSH_TICK_SECONDS": "1",
-        "LOG_LEVEL": "WARNING",
-    }
-    log = (workdir / "bot.log").open("wb")
-    bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=workdir, env=env, stdout=log,
-                           stderr=subprocess.STDOUT)  # fmt: skip
+    bot = start_bot(
+        module="bot",
+        telegram=telegram,
+        db_path=db_path,
+        log_path=workdir / "bot.log",
+        extra_env={"PUSH_RATE": str(rate), "PUSH_TICK_SECONDS": "1"},
+    )
     latencies: list[float] = []
     unanswered = 0
     try:
@@ -104,15 +95,11 @@ async def run(users: int, rate: float, workdir: Path) -> dict[str, float]:
             if c.params["text"].startswith("<b>🗓 Вопрос дня</b>")
         ]  # fmt: skip
         span = push_calls[-1].at - push_calls[0].at if len(push_calls) > 1 else float("nan")
-        statuses = Counter(
-            row[0] for row in sqlite3.connect(db_path).execute("SELECT status FROM pushes")
-        )
+        with sqlite3.connect(db_path) as db:
+            statuses = Counter(row[0] for row in db.execute("SELECT status FROM pushes"))
         attempts = Counter(c.status for c in telegram.calls_of("sendMessage", ok_only=False))
     finally:
-        bot.send_signal(signal.SIGTERM)
-        while bot.poll() is None:
-            await asyncio.sleep(0.1)
-        log.close()
+        await stop(bot)
         await telegram.stop()
     return {
         "subscribers": users,
