@@ -79,8 +79,14 @@ def topics_for(post: RawPost) -> list[str]:
     return topics or ["classic_ml"]
 
 
+# A post that does not say its level is taken as middle, the grade most interview questions
+# are asked at; an editor re-levels it in review (the bank requires a level on every question).
+DEFAULT_LEVEL = "middle"
+
+
 def levels_for(post: RawPost) -> list[str]:
-    return [level for level in LEVELS if any(t.casefold() == level for t in post.tags)]
+    tagged = [level for level in LEVELS if any(t.casefold() == level for t in post.tags)]
+    return tagged or [DEFAULT_LEVEL]
 
 
 def slug_for(question: str, taken: Collection[str]) -> str:

@@ -44,15 +44,20 @@ def read_source(path: Path) -> tuple[str, list[RawPost]]:
         raw = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"{path}: не читается: {exc.strerror}") from exc
+    return parse_source(str(path), raw)
+
+
+def parse_source(name: str, raw: bytes) -> tuple[str, list[RawPost]]:
+    """Detect the format of a source's bytes (a file, or a document sent to the bot)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SourceError(f"{path}: не текст в UTF-8 (двоичный файл?)") from exc
+        raise SourceError(f"{name}: не текст в UTF-8 (двоичный файл?)") from exc
     try:
         fmt = detect_format(text)
         return fmt, READERS[fmt](text)
     except (UnknownFormatError, ExportError) as exc:
-        raise SourceError(f"{path}: {exc}") from exc
+        raise SourceError(f"{name}: {exc}") from exc
 
 
 def _richness(post: RawPost) -> tuple[int, int]:

@@ -4,15 +4,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import yaml
 
+from bot.quiz.markup import markup_problems, to_plain
 from bot.quiz.models import Question
 from bot.quiz.noise import boilerplate_in
+from bot.quiz.similarity import near_duplicate_pairs
 from bot.quiz.taxonomy import LEVELS, TOPICS
+from bot.quiz.textsize import TELEGRAM_MESSAGE_LIMIT, utf16_length
 
-TELEGRAM_MESSAGE_LIMIT: Final = 4096
 # Room a rendered card needs besides question and answer: topic line, headers, rating footer.
 CARD_OVERHEAD: Final = 300
 MAX_ID_LENGTH: Final = 40
@@ -34,9 +36,18 @@ def question_key(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold().replace("ё", "е"))
 
 
-def utf16_length(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
+class BankView(Protocol):
+    """What the services read of a bank: a fixed :class:`Bank` or the live one."""
+
+    @property
+    def questions(self) -> tuple[Question, ...]: ...
+
+    @property
+    def by_id(self) -> Mapping[str, Question]: ...
+
+    def get(self, question_id: str) -> Question | None: ...
+
+    def __len__(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -67,7 +78,13 @@ def read_entries(path: Path) -> list[dict[str, Any]]:
     """Raw entries of one bank file; a missing or empty file holds none."""
     if not path.exists():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise BankError(
+            [f"{path.name}: не текст в UTF-8 (двоичный файл или другая кодировка)"]
+        ) from exc
+    data = yaml.safe_load(text)
     if data is None:
         return []
     if not isinstance(data, list) or not all(isinstance(e, dict) for e in data):
@@ -101,8 +118,8 @@ def _check_entry(where: str, entry: Mapping[str, Any]) -> tuple[Question | None,
         problems.append(f"{where}: нужна хотя бы одна тема из {sorted(TOPICS)}")
     elif bad := [t for t in topics if t not in TOPICS]:
         problems.append(f"{where}: неизвестные темы {bad}; допустимые: {sorted(TOPICS)}")
-    if levels is None or any(level not in LEVELS for level in levels):
-        problems.append(f"{where}: «level» — список из {sorted(LEVELS)}")
+    if not levels or any(level not in LEVELS for level in levels):
+        problems.append(f"{where}: «level» — непустой список из {sorted(LEVELS)}")
     if tags is None:
         problems.append(f"{where}: «tags» — список строк")
     if problems:
@@ -116,7 +133,9 @@ def _check_entry(where: str, entry: Mapping[str, Any]) -> tuple[Question | None,
     for name, text in (("question", question), ("answer", answer)):
         if noise := boilerplate_in(text):
             problems.append(f"{where}: в поле «{name}» мусор канала: {noise}")
-    size = utf16_length(question) + utf16_length(answer) + CARD_OVERHEAD
+    for name, text in (("question", question), ("answer", answer)):
+        problems.extend(f"{where}: разметка в «{name}»: {p}" for p in markup_problems(text))
+    size = utf16_length(question) + utf16_length(to_plain(answer)) + CARD_OVERHEAD
     if size > TELEGRAM_MESSAGE_LIMIT:
         problems.append(
             f"{where}: карточка займёт ~{size} символов, больше {TELEGRAM_MESSAGE_LIMIT}"
@@ -139,12 +158,18 @@ def _check_entry(where: str, entry: Mapping[str, Any]) -> tuple[Question | None,
     )
 
 
-def validate(entries: Iterable[tuple[str, Mapping[str, Any]]]) -> tuple[list[Question], list[str]]:
-    """Check ``(file name, entry)`` pairs; return the good questions and every problem."""
+def validate(
+    entries: Iterable[tuple[str, Mapping[str, Any]]], known: Iterable[Question] = ()
+) -> tuple[list[Question], list[str]]:
+    """Check ``(file name, entry)`` pairs; return the good questions and every problem.
+
+    ``known`` questions (already validated) count for duplicate ids and wordings.
+    """
+    known = tuple(known)
     questions: list[Question] = []
     problems: list[str] = []
-    seen_ids: dict[str, str] = {}
-    seen_texts: dict[str, str] = {}
+    seen_ids: dict[str, str] = {q.id: "банке" for q in known}
+    seen_texts: dict[str, str] = {question_key(q.question): q.id for q in known}
     for index, (file_name, entry) in enumerate(entries):
         label = entry.get("id") if isinstance(entry.get("id"), str) else f"#{index + 1}"
         where = f"{file_name}: {label}"
@@ -162,7 +187,19 @@ def validate(entries: Iterable[tuple[str, Mapping[str, Any]]]) -> tuple[list[Que
         seen_ids[question.id] = file_name
         seen_texts[key] = question.id
         questions.append(question)
-    return questions, problems
+    known_ids = {q.id for q in known}
+    copies: set[str] = set()
+    pool = [(q.id, q.question) for q in (*known, *questions)]
+    for first, second in near_duplicate_pairs(pool):
+        if second in known_ids:
+            continue
+        problems.append(
+            f"{seen_ids[second]}: {second}: почти тот же вопрос, что {first}"
+            " — объедините их или сделайте вопросы разными"
+        )
+        if first in known_ids:
+            copies.add(second)  # a reworded copy of a question already in the bank
+    return [q for q in questions if q.id not in copies], problems
 
 
 def load_bank(path: Path) -> Bank:
@@ -174,11 +211,21 @@ def load_bank(path: Path) -> Bank:
     problems: list[str] = []
     for file in files:
         try:
-            entries.extend((file.name, e) for e in read_entries(file))
+            file_entries = read_entries(file)
         except yaml.YAMLError as exc:
             problems.append(f"{file.name}: не разбирается как YAML: {exc}")
+            continue
+        except OSError as exc:
+            problems.append(f"{file.name}: не читается: {exc.strerror or exc}")
+            continue
         except BankError as exc:
             problems.extend(exc.problems)
+            continue
+        if file.exists() and not file_entries:
+            problems.append(
+                f"{file.name}: в файле нет ни одного вопроса — заполните его или удалите"
+            )
+        entries.extend((file.name, e) for e in file_entries)
     questions, entry_problems = validate(entries)
     problems.extend(entry_problems)
     if not questions and not problems:

@@ -11,7 +11,11 @@ TOPICS: Final[dict[str, str]] = {
     "cv": "Компьютерное зрение",
     "classic_ml": "Классический ML",
     "mlops": "MLOps",
-    "stats": "Статистика и аналитика",
+    "stats": "Статистика и вероятность",
+    "ab_testing": "A/B-тесты и эксперименты",
+    "sql": "SQL и работа с данными",
+    "python": "Python для анализа данных",
+    "llm": "LLM",
 }
 
 LEVELS: Final[dict[str, str]] = {
@@ -32,4 +36,7 @@ TAG_TOPICS: Final[dict[str, str]] = {
     "mlops": "mlops",
     "статистика": "stats",
     "аналитика": "stats",
+    "sql": "sql",
+    "python": "python",
+    "llm": "llm",
 }
