@@ -1,18 +1,10 @@
 """SQL behind /admin: a few totals for the people running the bot."""
 
-from dataclasses import dataclass
 from datetime import datetime
 
+from bot.quiz.ports import Overview
 from bot.storage.repo import Repository
 from bot.storage.timefmt import to_db
-
-
-@dataclass(frozen=True, slots=True)
-class Overview:
-    users: int
-    subscribers: int
-    ratings_24h: int
-    pushes_24h: dict[str, int]
 
 
 class AdminRepository:

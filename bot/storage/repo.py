@@ -1,43 +1,69 @@
-"""The repository: every query the bot runs, behind named async methods."""
+"""The SQLite repository of users and cards: every query of the quiz loop, one transaction
+per use case (``BEGIN IMMEDIATE`` takes the write lock before the first read, so what a use
+case reads cannot change under it, also with another process on the same file)."""
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+import sqlite3
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiosqlite
 
+from bot.quiz.models import (
+    CardDue,
+    CardState,
+    RatingKind,
+    SavedRating,
+    ShownCard,
+    StudySnapshot,
+    UserProfile,
+)
+from bot.quiz.ports import ChooseQuestion, ScheduleReview, StoreBusy, UndoOutcome
 from bot.storage.timefmt import from_db, to_db
 
-
-@dataclass(frozen=True, slots=True)
-class UserRow:
-    user_id: int
-    chat_id: int
-    topics: tuple[str, ...]
-    levels: tuple[str, ...]
-    last_question_id: str | None
-    timezone: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ShownRow:
-    shown_id: int
-    user_id: int
-    question_id: str
-    origin: str
-
-
-@dataclass(frozen=True, slots=True)
-class RatingRow:
-    rating: int
-    rated_at: datetime
-    due: datetime
+_USER_COLUMNS = (
+    "user_id, chat_id, first_name, COALESCE(timezone, ?) AS zone, topics, levels, daily_time,"
+    " next_push_at, last_question_id, report_question_id, report_started_at, new_per_day"
+)
+# The snapshot's recent events: two days cover the local "today" of any timezone.
+_RECENT = timedelta(days=2)
+_SHOWN_COLUMNS = "shown_id, user_id, question_id, origin, answer"
+_RATING_COLUMNS = "rating, rated_at, due, kind, answer"
 
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(v for v in value.split(",") if v)
+
+
+def _profile(row: aiosqlite.Row) -> UserProfile:
+    return UserProfile(
+        user_id=row["user_id"],
+        chat_id=row["chat_id"],
+        timezone=row["zone"],
+        topics=_split(row["topics"]),
+        levels=_split(row["levels"]),
+        daily_time=row["daily_time"] if row["next_push_at"] is not None else None,
+        next_push_at=from_db(row["next_push_at"]) if row["next_push_at"] else None,
+        last_question_id=row["last_question_id"],
+        report_question_id=row["report_question_id"],
+        report_started_at=from_db(row["report_started_at"]) if row["report_started_at"] else None,
+        new_per_day=row["new_per_day"],
+    )
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _shown(row: aiosqlite.Row) -> ShownCard:
+    return ShownCard(
+        row["shown_id"], row["user_id"], row["question_id"], row["origin"], row["answer"]
+    )
+
+
+def _rating(row: aiosqlite.Row) -> SavedRating:
+    return SavedRating(row[0], from_db(row[1]), from_db(row[2]), row[3], row[4])
 
 
 class Repository:
@@ -53,94 +79,164 @@ class Repository:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT`` (or ``ROLLBACK`` on error), one at a time."""
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` (or ``ROLLBACK`` on error), one at a time.
+
+        Raises StoreBusy, with nothing written, when another process keeps the write lock
+        past the busy timeout.
+        """
         async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if _is_busy(exc):
+                    raise StoreBusy(str(exc)) from exc
+                raise
             try:
                 yield self._conn
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await self._conn.execute("COMMIT")
+            except BaseException as exc:
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+                    raise StoreBusy(str(exc)) from exc
                 raise
-            await self._conn.execute("COMMIT")
 
-    async def ensure_user(self, user_id: int, chat_id: int, first_name: str, now: datetime) -> None:
+    # -- users ---------------------------------------------------------------------------
+
+    async def get_user(self, user_id: int, default_zone: str) -> UserProfile | None:
+        async with self._conn.execute(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE user_id = ?", (default_zone, user_id)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _profile(row)
+
+    async def load_user(
+        self, user_id: int, chat_id: int, first_name: str, now: datetime, default_zone: str
+    ) -> UserProfile:
+        async with self._conn.execute(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE user_id = ?", (default_zone, user_id)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is not None and row["chat_id"] == chat_id and row["first_name"] == first_name:
+            return _profile(row)  # the common case: one read, no write lock
         async with self.transaction() as tx:
             await tx.execute(
                 "INSERT INTO users (user_id, chat_id, first_name, created_at)"
                 " VALUES (?, ?, ?, ?)"
                 " ON CONFLICT(user_id) DO UPDATE SET chat_id = excluded.chat_id,"
-                " first_name = excluded.first_name"
-                " WHERE chat_id != excluded.chat_id OR first_name != excluded.first_name",
+                " first_name = excluded.first_name",
                 (user_id, chat_id, first_name, to_db(now)),
             )
+            async with tx.execute(
+                f"SELECT {_USER_COLUMNS} FROM users WHERE user_id = ?", (default_zone, user_id)
+            ) as cursor:
+                row = await cursor.fetchone()
+        assert row is not None
+        return _profile(row)
 
-    async def get_user(self, user_id: int) -> UserRow | None:
-        async with self._conn.execute(
-            "SELECT user_id, chat_id, topics, levels, last_question_id, timezone"
-            " FROM users WHERE user_id = ?",
-            (user_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
-            return None
-        return UserRow(
-            user_id=row["user_id"],
-            chat_id=row["chat_id"],
-            topics=_split(row["topics"]),
-            levels=_split(row["levels"]),
-            last_question_id=row["last_question_id"],
-            timezone=row["timezone"],
-        )
-
-    async def set_filter(self, user_id: int, topics: Iterable[str], levels: Iterable[str]) -> None:
+    async def set_filter(
+        self, user_id: int, topics: Collection[str], levels: Collection[str]
+    ) -> None:
         async with self.transaction() as tx:
             await tx.execute(
                 "UPDATE users SET topics = ?, levels = ? WHERE user_id = ?",
                 (",".join(sorted(topics)), ",".join(sorted(levels)), user_id),
             )
 
-    async def due_question_ids(self, user_id: int, now: datetime) -> list[str]:
-        """Cards due at ``now``, most overdue first."""
-        async with self._conn.execute(
-            "SELECT question_id FROM cards WHERE user_id = ? AND due <= ? ORDER BY due",
-            (user_id, to_db(now)),
-        ) as cursor:
-            return [row[0] async for row in cursor]
+    async def set_new_limit(self, user_id: int, new_per_day: int) -> None:
+        async with self.transaction() as tx:
+            await tx.execute(
+                "UPDATE users SET new_per_day = ? WHERE user_id = ?", (new_per_day, user_id)
+            )
 
-    async def seen_question_ids(self, user_id: int) -> list[str]:
-        """Every card of the user, least recently reviewed first."""
-        async with self._conn.execute(
-            "SELECT question_id FROM cards WHERE user_id = ? ORDER BY last_review, question_id",
+    # -- cards ---------------------------------------------------------------------------
+
+    async def record_next(
+        self, user_id: int, origin: str, now: datetime, choose: ChooseQuestion
+    ) -> ShownCard | None:
+        async with self.transaction() as tx:
+            snapshot = await self._snapshot(tx, user_id, now)
+            question_id = choose(snapshot)
+            if question_id is None:
+                return None
+            return await self._insert_shown(tx, user_id, question_id, origin, now)
+
+    @staticmethod
+    async def _snapshot(tx: aiosqlite.Connection, user_id: int, now: datetime) -> StudySnapshot:
+        async with tx.execute(
+            "SELECT topics, levels, last_question_id, timezone, new_per_day FROM users"
+            " WHERE user_id = ?",
             (user_id,),
         ) as cursor:
-            return [row[0] async for row in cursor]
+            user = await cursor.fetchone()
+        if user is None:
+            raise LookupError(f"user {user_id} is not registered")
+        recent = to_db(now - _RECENT)
+        async with tx.execute(
+            "SELECT question_id, due, last_review FROM cards WHERE user_id = ?"
+            " ORDER BY due, question_id",
+            (user_id,),
+        ) as cursor:
+            cards = tuple(
+                [CardDue(row[0], from_db(row[1]), from_db(row[2])) async for row in cursor]
+            )
+        async with tx.execute(
+            "SELECT rated_at FROM ratings WHERE user_id = ? AND kind = ? AND rated_at >= ?",
+            (user_id, RatingKind.NEW, recent),
+        ) as cursor:
+            new_rated = tuple([from_db(row[0]) async for row in cursor])
+        async with tx.execute(
+            "SELECT s.question_id, s.shown_at FROM shown_cards s"
+            " WHERE s.user_id = ? AND s.shown_at >= ? AND s.next_taken = 1"
+            " AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.shown_id = s.shown_id)",
+            (user_id, recent),
+        ) as cursor:
+            skipped = tuple([(row[0], from_db(row[1])) async for row in cursor])
+        async with tx.execute(
+            "SELECT question_id FROM suspended WHERE user_id = ?", (user_id,)
+        ) as cursor:
+            suspended = frozenset([row[0] async for row in cursor])
+        return StudySnapshot(
+            topics=_split(user[0]),
+            levels=_split(user[1]),
+            cards=cards,
+            last_question_id=user[2],
+            timezone=user[3],
+            new_per_day=int(user[4]),
+            new_rated_at=new_rated,
+            skipped=skipped,
+            suspended=suspended,
+        )
 
-    async def record_shown(self, user_id: int, question_id: str, origin: str, now: datetime) -> int:
-        """Remember that a card was sent; its id keys the reveal and rating buttons."""
+    async def record_shown(
+        self, user_id: int, question_id: str, origin: str, now: datetime
+    ) -> ShownCard:
         async with self.transaction() as tx:
-            cursor = await tx.execute(
-                "INSERT INTO shown_cards (user_id, question_id, origin, shown_at)"
-                " VALUES (?, ?, ?, ?)",
-                (user_id, question_id, origin, to_db(now)),
-            )
-            await tx.execute(
-                "UPDATE users SET last_question_id = ? WHERE user_id = ?", (question_id, user_id)
-            )
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
+            return await self._insert_shown(tx, user_id, question_id, origin, now)
 
-    async def get_shown(self, shown_id: int) -> ShownRow | None:
+    @staticmethod
+    async def _insert_shown(
+        tx: aiosqlite.Connection, user_id: int, question_id: str, origin: str, now: datetime
+    ) -> ShownCard:
+        cursor = await tx.execute(
+            "INSERT INTO shown_cards (user_id, question_id, origin, shown_at) VALUES (?, ?, ?, ?)",
+            (user_id, question_id, origin, to_db(now)),
+        )
+        await tx.execute(
+            "UPDATE users SET last_question_id = ? WHERE user_id = ?", (question_id, user_id)
+        )
+        assert cursor.lastrowid is not None
+        return ShownCard(cursor.lastrowid, user_id, question_id, origin)
+
+    async def get_shown(self, shown_id: int) -> ShownCard | None:
         async with self._conn.execute(
-            "SELECT shown_id, user_id, question_id, origin FROM shown_cards WHERE shown_id = ?",
+            f"SELECT {_SHOWN_COLUMNS} FROM shown_cards WHERE shown_id = ?",
             (shown_id,),
         ) as cursor:
             row = await cursor.fetchone()
-        if row is None:
-            return None
-        return ShownRow(row["shown_id"], row["user_id"], row["question_id"], row["origin"])
+        return None if row is None else _shown(row)
 
     async def take_next(self, user_id: int, shown_id: int) -> bool:
-        """Mark «next» under this card as used; False if it was used already or is not theirs."""
         async with self.transaction() as tx:
             cursor = await tx.execute(
                 "UPDATE shown_cards SET next_taken = 1"
@@ -149,55 +245,184 @@ class Repository:
             )
             return cursor.rowcount == 1
 
-    async def rating_of_shown(self, shown_id: int) -> RatingRow | None:
+    async def release_next(self, user_id: int, shown_id: int) -> None:
+        async with self.transaction() as tx:
+            await tx.execute(
+                "UPDATE shown_cards SET next_taken = 0 WHERE shown_id = ? AND user_id = ?",
+                (shown_id, user_id),
+            )
+
+    async def rating_of_shown(self, shown_id: int) -> SavedRating | None:
         async with self._conn.execute(
-            "SELECT rating, rated_at, due FROM ratings WHERE shown_id = ?", (shown_id,)
+            f"SELECT {_RATING_COLUMNS} FROM ratings WHERE shown_id = ?", (shown_id,)
         ) as cursor:
             row = await cursor.fetchone()
-        if row is None:
-            return None
-        return RatingRow(row["rating"], from_db(row["rated_at"]), from_db(row["due"]))
+        return None if row is None else _rating(row)
 
-    async def card_state(self, user_id: int, question_id: str) -> str | None:
+    async def card_state(self, user_id: int, question_id: str) -> CardState | None:
         async with self._conn.execute(
-            "SELECT fsrs_state FROM cards WHERE user_id = ? AND question_id = ?",
+            "SELECT fsrs_state, due, last_review FROM cards WHERE user_id = ? AND question_id = ?",
             (user_id, question_id),
         ) as cursor:
             row = await cursor.fetchone()
-        return None if row is None else str(row[0])
+        return None if row is None else CardState(str(row[0]), from_db(row[1]), from_db(row[2]))
 
-    async def record_rating(
-        self,
-        *,
-        shown: ShownRow,
-        rating: int,
-        now: datetime,
-        due: datetime,
-        fsrs_state: str,
-    ) -> bool:
-        """Log the rating and move the card, atomically; False if this card was rated already."""
+    async def rate(
+        self, shown: ShownCard, rating: int, now: datetime, schedule: ScheduleReview
+    ) -> tuple[SavedRating, bool]:
         async with self.transaction() as tx:
-            cursor = await tx.execute(
+            async with tx.execute(
+                f"SELECT {_RATING_COLUMNS} FROM ratings WHERE shown_id = ?", (shown.shown_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:  # rated already: report what was saved
+                return _rating(row), False
+            async with tx.execute(
+                "SELECT fsrs_state, due, last_review, last_rating FROM cards"
+                " WHERE user_id = ? AND question_id = ?",
+                (shown.user_id, shown.question_id),
+            ) as cursor:
+                card = await cursor.fetchone()
+            async with tx.execute(
+                "SELECT answer FROM shown_cards WHERE shown_id = ?", (shown.shown_id,)
+            ) as cursor:
+                typed = await cursor.fetchone()
+            answer = None if typed is None else typed[0]
+            before = (
+                None
+                if card is None
+                else CardState(str(card[0]), from_db(card[1]), from_db(card[2]))
+            )
+            review = schedule(before)
+            prev = (None, None, None, None) if card is None else tuple(card)
+            await tx.execute(
                 "INSERT INTO ratings (shown_id, user_id, question_id, rating, rated_at, due,"
-                " fsrs_state) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(shown_id) DO NOTHING",
+                " fsrs_state, kind, answer, prev_state, prev_due, prev_last_review,"
+                " prev_last_rating) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     shown.shown_id,
                     shown.user_id,
                     shown.question_id,
                     rating,
                     to_db(now),
-                    to_db(due),
-                    fsrs_state,
+                    to_db(review.due),
+                    review.state,
+                    review.kind,
+                    answer,
+                    *prev,
                 ),
             )
-            if cursor.rowcount == 0:
-                return False
             await tx.execute(
                 "INSERT INTO cards (user_id, question_id, due, last_review, last_rating, reviews,"
                 " fsrs_state) VALUES (?, ?, ?, ?, ?, 1, ?)"
                 " ON CONFLICT(user_id, question_id) DO UPDATE SET due = excluded.due,"
                 " last_review = excluded.last_review, last_rating = excluded.last_rating,"
-                " reviews = reviews + 1, fsrs_state = excluded.fsrs_state",
-                (shown.user_id, shown.question_id, to_db(due), to_db(now), rating, fsrs_state),
+                " reviews = cards.reviews + 1, fsrs_state = excluded.fsrs_state",
+                (
+                    shown.user_id,
+                    shown.question_id,
+                    to_db(review.due),
+                    to_db(now),
+                    rating,
+                    review.state,
+                ),
             )
-            return True
+        saved = SavedRating(
+            rating, from_db(to_db(now)), from_db(to_db(review.due)), review.kind, answer
+        )
+        return saved, True
+
+    async def undo_rating(self, user_id: int, shown_id: int) -> UndoOutcome:
+        async with self.transaction() as tx:
+            async with tx.execute(
+                "SELECT rating_id, question_id, kind, prev_state, prev_due, prev_last_review,"
+                " prev_last_rating FROM ratings WHERE shown_id = ? AND user_id = ?",
+                (shown_id, user_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return UndoOutcome.NOT_RATED
+            async with tx.execute(
+                "SELECT 1 FROM ratings WHERE user_id = ? AND rating_id > ? LIMIT 1",
+                (user_id, row["rating_id"]),
+            ) as cursor:
+                if await cursor.fetchone() is not None:
+                    return UndoOutcome.TOO_LATE
+            if row["prev_state"] is None and row["kind"] != RatingKind.NEW:
+                return UndoOutcome.NO_STATE
+            if row["prev_state"] is None:
+                await tx.execute(
+                    "DELETE FROM cards WHERE user_id = ? AND question_id = ?",
+                    (user_id, row["question_id"]),
+                )
+            else:
+                await tx.execute(
+                    "UPDATE cards SET fsrs_state = ?, due = ?, last_review = ?, last_rating = ?,"
+                    " reviews = reviews - 1 WHERE user_id = ? AND question_id = ?",
+                    (
+                        row["prev_state"],
+                        row["prev_due"],
+                        row["prev_last_review"],
+                        row["prev_last_rating"],
+                        user_id,
+                        row["question_id"],
+                    ),
+                )
+            await tx.execute("DELETE FROM ratings WHERE rating_id = ?", (row["rating_id"],))
+            return UndoOutcome.UNDONE
+
+    async def save_answer(
+        self, user_id: int, text: str, since: datetime, max_chars: int
+    ) -> ShownCard | None:
+        async with self.transaction() as tx:
+            async with tx.execute(
+                f"SELECT {_SHOWN_COLUMNS}, shown_at, next_taken FROM shown_cards"
+                " WHERE user_id = ? ORDER BY shown_id DESC LIMIT 1",
+                (user_id,),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None or row["next_taken"] or from_db(row["shown_at"]) < since:
+                return None
+            async with tx.execute(
+                "SELECT 1 FROM ratings WHERE shown_id = ?", (row["shown_id"],)
+            ) as cursor:
+                if await cursor.fetchone() is not None:
+                    return None
+            answer = text if row["answer"] is None else f"{row['answer']}\n{text}"
+            if len(answer) > max_chars:
+                answer = answer[: max_chars - 1] + "…"
+            await tx.execute(
+                "UPDATE shown_cards SET answer = ? WHERE shown_id = ?", (answer, row["shown_id"])
+            )
+        shown = _shown(row)
+        return ShownCard(shown.shown_id, shown.user_id, shown.question_id, shown.origin, answer)
+
+    async def suspend(self, user_id: int, question_id: str, now: datetime) -> None:
+        async with self.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO suspended (user_id, question_id, suspended_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (user_id, question_id) DO NOTHING",
+                (user_id, question_id, to_db(now)),
+            )
+
+    async def restore(self, user_id: int, question_ids: Collection[str] | None) -> int:
+        if question_ids is not None and not question_ids:
+            return 0
+        async with self.transaction() as tx:
+            if question_ids is None:
+                cursor = await tx.execute("DELETE FROM suspended WHERE user_id = ?", (user_id,))
+            else:
+                marks = ",".join("?" * len(question_ids))
+                cursor = await tx.execute(
+                    f"DELETE FROM suspended WHERE user_id = ? AND question_id IN ({marks})",
+                    (user_id, *question_ids),
+                )
+            return cursor.rowcount
+
+    async def suspended(self, user_id: int) -> list[str]:
+        async with self._conn.execute(
+            "SELECT question_id FROM suspended WHERE user_id = ?"
+            " ORDER BY suspended_at DESC, question_id",
+            (user_id,),
+        ) as cursor:
+            return [row[0] async for row in cursor]

@@ -1,29 +1,17 @@
 """SQL behind /stats: aggregates over indexed ranges of one user's rows."""
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections import Counter
+from collections.abc import Collection
+from datetime import date, datetime, tzinfo
 
+from bot.quiz.ports import CardSummary, RatingCounts
 from bot.storage.repo import Repository
-from bot.storage.timefmt import to_db
+from bot.storage.timefmt import from_db, to_db
 
-
-@dataclass(frozen=True, slots=True)
-class CardSummary:
-    question_id: str
-    last_rating: int
-    due: str
-
-
-@dataclass(frozen=True, slots=True)
-class RatingCounts:
-    today: int
-    week: int
-    total: int
-
-
-def _offset_modifier(offset: timedelta) -> str:
-    minutes = int(offset.total_seconds() // 60)
-    return f"{minutes:+d} minutes"
+# Every UTC offset in use is a multiple of 15 minutes, so ratings counted per UTC quarter-hour
+# map exactly onto local days, whatever offset each day had (DST included).
+_MINUTE = "CAST(substr(rated_at, 15, 2) AS INTEGER)"
+_QUARTER_HOUR = f"substr(rated_at, 1, 14) || printf('%02d', ({_MINUTE} / 15) * 15)"
 
 
 class StatsRepository:
@@ -34,9 +22,26 @@ class StatsRepository:
     async def cards(self, user_id: int) -> list[CardSummary]:
         """The user's cards (one per question seen: at most the bank's size)."""
         async with self._conn.execute(
-            "SELECT question_id, last_rating, due FROM cards WHERE user_id = ?", (user_id,)
+            "SELECT c.question_id, c.last_rating, c.due, s.question_id IS NOT NULL,"
+            " c.last_review FROM cards c"
+            " LEFT JOIN suspended s ON s.user_id = c.user_id AND s.question_id = c.question_id"
+            " WHERE c.user_id = ?",
+            (user_id,),
         ) as cursor:
-            return [CardSummary(r[0], r[1], r[2]) async for r in cursor]
+            return [
+                CardSummary(r[0], r[1], from_db(r[2]), bool(r[3]), from_db(r[4]))
+                async for r in cursor
+            ]
+
+    async def review_outcomes(self, user_id: int, since: datetime) -> tuple[int, int]:
+        async with self._conn.execute(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN rating >= 3 THEN 1 ELSE 0 END), 0)"
+            " FROM ratings WHERE user_id = ? AND kind = 'review' AND rated_at >= ?",
+            (user_id, to_db(since)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0]), int(row[1])
 
     async def rating_counts(
         self, user_id: int, today_start: datetime, week_start: datetime
@@ -50,27 +55,35 @@ class StatsRepository:
         assert row is not None
         return RatingCounts(int(row[0]), int(row[1]), int(row[2]))
 
-    async def practice_days(
-        self, user_id: int, since: datetime, offset: timedelta
-    ) -> dict[date, int]:
-        """Ratings per local day (the user's UTC offset applied) since ``since``."""
+    async def practice_days(self, user_id: int, since: datetime, zone: tzinfo) -> dict[date, int]:
+        """Ratings per local day in ``zone`` since ``since``, each day with its own offset."""
+        days: Counter[date] = Counter()
         async with self._conn.execute(
-            "SELECT date(rated_at, ?), COUNT(*) FROM ratings"
+            f"SELECT {_QUARTER_HOUR}, COUNT(*) FROM ratings"
             " WHERE user_id = ? AND rated_at >= ? GROUP BY 1",
-            (_offset_modifier(offset), user_id, to_db(since)),
+            (user_id, to_db(since)),
         ) as cursor:
-            return {date.fromisoformat(r[0]): int(r[1]) async for r in cursor}
+            async for bucket, count in cursor:
+                moment = from_db(f"{bucket}:00")
+                days[moment.astimezone(zone).date()] += int(count)
+        return dict(days)
 
-    async def had_overdue_card(self, user_id: int, start: datetime, end: datetime) -> bool:
-        """Was some card due by ``end`` and not reviewed between its due time and ``end``,
-        on a day with no ratings starting at ``start``? (The card's state is its last rating
-        before ``start``.)"""
+    async def had_overdue_card(
+        self, user_id: int, start: datetime, end: datetime, question_ids: Collection[str]
+    ) -> bool:
+        """Was one of ``question_ids`` due by ``end`` and not reviewed between its due time and
+        ``end``, on a day with no ratings starting at ``start``? (The card's state is its last
+        rating before ``start``.) Questions the user can no longer be shown do not count."""
+        if not question_ids:
+            return False
+        marks = ",".join("?" * len(question_ids))
         async with self._conn.execute(
             "SELECT 1 FROM ratings r WHERE r.user_id = ? AND r.rated_at < ? AND r.due < ?"
+            f" AND r.question_id IN ({marks})"
             " AND NOT EXISTS (SELECT 1 FROM ratings n WHERE n.user_id = r.user_id"
             "   AND n.question_id = r.question_id AND n.rated_at > r.rated_at"
             "   AND n.rated_at < ?) LIMIT 1",
-            (user_id, to_db(start), to_db(end), to_db(start)),
+            (user_id, to_db(start), to_db(end), *question_ids, to_db(start)),
         ) as cursor:
             return await cursor.fetchone() is not None
 

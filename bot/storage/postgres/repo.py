@@ -1,0 +1,387 @@
+"""The PostgreSQL repository of users and cards: the same use cases as the SQLite one, each
+one transaction; a user's writes are serialized by locking their row (``FOR UPDATE``), so two
+replicas handling two taps of one user at the same millisecond apply them one after the other."""
+
+from collections.abc import Collection
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+
+from bot.quiz.models import (
+    CardDue,
+    CardState,
+    RatingKind,
+    SavedRating,
+    ShownCard,
+    StudySnapshot,
+    UserProfile,
+)
+from bot.quiz.ports import ChooseQuestion, ScheduleReview, UndoOutcome
+from bot.storage.postgres.db import Connection
+
+_USER_COLUMNS = (
+    "user_id, chat_id, first_name, COALESCE(timezone, $2) AS zone, topics, levels, daily_time,"
+    " next_push_at, last_question_id, report_question_id, report_started_at, new_per_day"
+)
+# The snapshot's recent events: two days cover the local "today" of any timezone.
+_RECENT = timedelta(days=2)
+_SHOWN_COLUMNS = "shown_id, user_id, question_id, origin, answer"
+_RATING_COLUMNS = "rating, rated_at, due, kind, answer"
+
+
+def seconds(moment: datetime) -> datetime:
+    """Instants are kept to the second, as on SQLite, so both engines answer alike."""
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v for v in value.split(",") if v)
+
+
+def _profile(row: asyncpg.Record) -> UserProfile:
+    return UserProfile(
+        user_id=row["user_id"],
+        chat_id=row["chat_id"],
+        timezone=row["zone"],
+        topics=_split(row["topics"]),
+        levels=_split(row["levels"]),
+        daily_time=row["daily_time"] if row["next_push_at"] is not None else None,
+        next_push_at=row["next_push_at"],
+        last_question_id=row["last_question_id"],
+        report_question_id=row["report_question_id"],
+        report_started_at=row["report_started_at"],
+        new_per_day=row["new_per_day"],
+    )
+
+
+def _shown(row: asyncpg.Record) -> ShownCard:
+    return ShownCard(
+        row["shown_id"], row["user_id"], row["question_id"], row["origin"], row["answer"]
+    )
+
+
+def _rating(row: asyncpg.Record) -> SavedRating:
+    return SavedRating(row[0], row[1], row[2], row[3], row[4])
+
+
+class PgRepository:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self._pool
+
+    # -- users ---------------------------------------------------------------------------
+
+    async def get_user(self, user_id: int, default_zone: str) -> UserProfile | None:
+        row = await self._pool.fetchrow(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE user_id = $1", user_id, default_zone
+        )
+        return None if row is None else _profile(row)
+
+    async def load_user(
+        self, user_id: int, chat_id: int, first_name: str, now: datetime, default_zone: str
+    ) -> UserProfile:
+        row = await self._pool.fetchrow(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE user_id = $1", user_id, default_zone
+        )
+        if row is not None and row["chat_id"] == chat_id and row["first_name"] == first_name:
+            return _profile(row)
+        row = await self._pool.fetchrow(
+            "INSERT INTO users (user_id, chat_id, first_name, created_at)"
+            " VALUES ($1, $3, $4, $5)"
+            " ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id,"
+            " first_name = excluded.first_name"
+            f" RETURNING {_USER_COLUMNS}",
+            user_id,
+            default_zone,
+            chat_id,
+            first_name,
+            seconds(now),
+        )
+        assert row is not None
+        return _profile(row)
+
+    async def set_filter(
+        self, user_id: int, topics: Collection[str], levels: Collection[str]
+    ) -> None:
+        await self._pool.execute(
+            "UPDATE users SET topics = $2, levels = $3 WHERE user_id = $1",
+            user_id,
+            ",".join(sorted(topics)),
+            ",".join(sorted(levels)),
+        )
+
+    async def set_new_limit(self, user_id: int, new_per_day: int) -> None:
+        await self._pool.execute(
+            "UPDATE users SET new_per_day = $2 WHERE user_id = $1", user_id, new_per_day
+        )
+
+    # -- cards ---------------------------------------------------------------------------
+
+    async def record_next(
+        self, user_id: int, origin: str, now: datetime, choose: ChooseQuestion
+    ) -> ShownCard | None:
+        async with self._pool.acquire() as conn, conn.transaction():
+            snapshot = await self._snapshot(conn, user_id, now)
+            question_id = choose(snapshot)
+            if question_id is None:
+                return None
+            return await self._insert_shown(conn, user_id, question_id, origin, now)
+
+    @staticmethod
+    async def _snapshot(conn: Connection, user_id: int, now: datetime) -> StudySnapshot:
+        user = await conn.fetchrow(
+            "SELECT topics, levels, last_question_id, timezone, new_per_day FROM users"
+            " WHERE user_id = $1 FOR UPDATE",
+            user_id,
+        )
+        if user is None:
+            raise LookupError(f"user {user_id} is not registered")
+        recent = seconds(now - _RECENT)
+        cards = await conn.fetch(
+            "SELECT question_id, due, last_review FROM cards WHERE user_id = $1"
+            " ORDER BY due, question_id",
+            user_id,
+        )
+        new_rated = await conn.fetch(
+            "SELECT rated_at FROM ratings WHERE user_id = $1 AND kind = $2 AND rated_at >= $3",
+            user_id,
+            RatingKind.NEW,
+            recent,
+        )
+        skipped = await conn.fetch(
+            "SELECT s.question_id, s.shown_at FROM shown_cards s"
+            " WHERE s.user_id = $1 AND s.shown_at >= $2 AND s.next_taken"
+            " AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.shown_id = s.shown_id)",
+            user_id,
+            recent,
+        )
+        suspended = await conn.fetch(
+            "SELECT question_id FROM suspended WHERE user_id = $1", user_id
+        )
+        return StudySnapshot(
+            topics=_split(user["topics"]),
+            levels=_split(user["levels"]),
+            cards=tuple(CardDue(r[0], r[1], r[2]) for r in cards),
+            last_question_id=user["last_question_id"],
+            timezone=user["timezone"],
+            new_per_day=int(user["new_per_day"]),
+            new_rated_at=tuple(r[0] for r in new_rated),
+            skipped=tuple((r[0], r[1]) for r in skipped),
+            suspended=frozenset(r[0] for r in suspended),
+        )
+
+    async def record_shown(
+        self, user_id: int, question_id: str, origin: str, now: datetime
+    ) -> ShownCard:
+        async with self._pool.acquire() as conn, conn.transaction():
+            return await self._insert_shown(conn, user_id, question_id, origin, now)
+
+    @staticmethod
+    async def _insert_shown(
+        conn: Connection, user_id: int, question_id: str, origin: str, now: datetime
+    ) -> ShownCard:
+        shown_id = await conn.fetchval(
+            "INSERT INTO shown_cards (user_id, question_id, origin, shown_at)"
+            " VALUES ($1, $2, $3, $4) RETURNING shown_id",
+            user_id,
+            question_id,
+            origin,
+            seconds(now),
+        )
+        await conn.execute(
+            "UPDATE users SET last_question_id = $2 WHERE user_id = $1", user_id, question_id
+        )
+        return ShownCard(int(shown_id), user_id, question_id, origin)
+
+    async def get_shown(self, shown_id: int) -> ShownCard | None:
+        row = await self._pool.fetchrow(
+            f"SELECT {_SHOWN_COLUMNS} FROM shown_cards WHERE shown_id = $1", shown_id
+        )
+        return None if row is None else _shown(row)
+
+    async def take_next(self, user_id: int, shown_id: int) -> bool:
+        taken = await self._pool.fetchval(
+            "UPDATE shown_cards SET next_taken = TRUE"
+            " WHERE shown_id = $1 AND user_id = $2 AND NOT next_taken RETURNING shown_id",
+            shown_id,
+            user_id,
+        )
+        return taken is not None
+
+    async def release_next(self, user_id: int, shown_id: int) -> None:
+        await self._pool.execute(
+            "UPDATE shown_cards SET next_taken = FALSE WHERE shown_id = $1 AND user_id = $2",
+            shown_id,
+            user_id,
+        )
+
+    async def rating_of_shown(self, shown_id: int) -> SavedRating | None:
+        row = await self._pool.fetchrow(
+            f"SELECT {_RATING_COLUMNS} FROM ratings WHERE shown_id = $1", shown_id
+        )
+        return None if row is None else _rating(row)
+
+    async def card_state(self, user_id: int, question_id: str) -> CardState | None:
+        row = await self._pool.fetchrow(
+            "SELECT fsrs_state, due, last_review FROM cards"
+            " WHERE user_id = $1 AND question_id = $2",
+            user_id,
+            question_id,
+        )
+        return None if row is None else CardState(str(row[0]), row[1], row[2])
+
+    async def rate(
+        self, shown: ShownCard, rating: int, now: datetime, schedule: ScheduleReview
+    ) -> tuple[SavedRating, bool]:
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE", shown.user_id)
+            row = await conn.fetchrow(
+                f"SELECT {_RATING_COLUMNS} FROM ratings WHERE shown_id = $1", shown.shown_id
+            )
+            if row is not None:  # rated already: report what was saved
+                return _rating(row), False
+            card = await conn.fetchrow(
+                "SELECT fsrs_state, due, last_review, last_rating FROM cards"
+                " WHERE user_id = $1 AND question_id = $2",
+                shown.user_id,
+                shown.question_id,
+            )
+            answer = await conn.fetchval(
+                "SELECT answer FROM shown_cards WHERE shown_id = $1", shown.shown_id
+            )
+            before = None if card is None else CardState(str(card[0]), card[1], card[2])
+            review = schedule(before)
+            prev = (None, None, None, None) if card is None else tuple(card)
+            rated_at, due = seconds(now), seconds(review.due)
+            await conn.execute(
+                "INSERT INTO ratings (shown_id, user_id, question_id, rating, rated_at, due,"
+                " fsrs_state, kind, answer, prev_state, prev_due, prev_last_review,"
+                " prev_last_rating) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+                " $13)",
+                shown.shown_id,
+                shown.user_id,
+                shown.question_id,
+                rating,
+                rated_at,
+                due,
+                review.state,
+                review.kind,
+                answer,
+                *prev,
+            )
+            await conn.execute(
+                "INSERT INTO cards (user_id, question_id, due, last_review, last_rating, reviews,"
+                " fsrs_state) VALUES ($1, $2, $3, $4, $5, 1, $6)"
+                " ON CONFLICT (user_id, question_id) DO UPDATE SET due = excluded.due,"
+                " last_review = excluded.last_review, last_rating = excluded.last_rating,"
+                " reviews = cards.reviews + 1, fsrs_state = excluded.fsrs_state",
+                shown.user_id,
+                shown.question_id,
+                due,
+                rated_at,
+                rating,
+                review.state,
+            )
+        return SavedRating(rating, rated_at, due, review.kind, answer), True
+
+    async def undo_rating(self, user_id: int, shown_id: int) -> UndoOutcome:
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE", user_id)
+            row = await conn.fetchrow(
+                "SELECT rating_id, question_id, kind, prev_state, prev_due, prev_last_review,"
+                " prev_last_rating FROM ratings WHERE shown_id = $1 AND user_id = $2",
+                shown_id,
+                user_id,
+            )
+            if row is None:
+                return UndoOutcome.NOT_RATED
+            later = await conn.fetchval(
+                "SELECT 1 FROM ratings WHERE user_id = $1 AND rating_id > $2 LIMIT 1",
+                user_id,
+                row["rating_id"],
+            )
+            if later is not None:
+                return UndoOutcome.TOO_LATE
+            if row["prev_state"] is None and row["kind"] != RatingKind.NEW:
+                return UndoOutcome.NO_STATE
+            if row["prev_state"] is None:
+                await conn.execute(
+                    "DELETE FROM cards WHERE user_id = $1 AND question_id = $2",
+                    user_id,
+                    row["question_id"],
+                )
+            else:
+                await conn.execute(
+                    "UPDATE cards SET fsrs_state = $3, due = $4, last_review = $5,"
+                    " last_rating = $6, reviews = reviews - 1"
+                    " WHERE user_id = $1 AND question_id = $2",
+                    user_id,
+                    row["question_id"],
+                    row["prev_state"],
+                    row["prev_due"],
+                    row["prev_last_review"],
+                    row["prev_last_rating"],
+                )
+            await conn.execute("DELETE FROM ratings WHERE rating_id = $1", row["rating_id"])
+            return UndoOutcome.UNDONE
+
+    async def save_answer(
+        self, user_id: int, text: str, since: datetime, max_chars: int
+    ) -> ShownCard | None:
+        async with self._pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                f"SELECT {_SHOWN_COLUMNS}, shown_at, next_taken FROM shown_cards"
+                " WHERE user_id = $1 ORDER BY shown_id DESC LIMIT 1 FOR UPDATE",
+                user_id,
+            )
+            if row is None or row["next_taken"] or row["shown_at"] < seconds(since):
+                return None
+            rated = await conn.fetchval(
+                "SELECT 1 FROM ratings WHERE shown_id = $1", row["shown_id"]
+            )
+            if rated is not None:
+                return None
+            answer = text if row["answer"] is None else f"{row['answer']}\n{text}"
+            if len(answer) > max_chars:
+                answer = answer[: max_chars - 1] + "…"
+            await conn.execute(
+                "UPDATE shown_cards SET answer = $2 WHERE shown_id = $1", row["shown_id"], answer
+            )
+        shown = _shown(row)
+        return ShownCard(shown.shown_id, shown.user_id, shown.question_id, shown.origin, answer)
+
+    async def suspend(self, user_id: int, question_id: str, now: datetime) -> None:
+        await self._pool.execute(
+            "INSERT INTO suspended (user_id, question_id, suspended_at) VALUES ($1, $2, $3)"
+            " ON CONFLICT (user_id, question_id) DO NOTHING",
+            user_id,
+            question_id,
+            seconds(now),
+        )
+
+    async def restore(self, user_id: int, question_ids: Collection[str] | None) -> int:
+        if question_ids is not None and not question_ids:
+            return 0
+        if question_ids is None:
+            rows = await self._pool.fetch(
+                "DELETE FROM suspended WHERE user_id = $1 RETURNING question_id", user_id
+            )
+        else:
+            rows = await self._pool.fetch(
+                "DELETE FROM suspended WHERE user_id = $1 AND question_id = ANY($2::text[])"
+                " RETURNING question_id",
+                user_id,
+                list(question_ids),
+            )
+        return len(rows)
+
+    async def suspended(self, user_id: int) -> list[str]:
+        rows = await self._pool.fetch(
+            "SELECT question_id FROM suspended WHERE user_id = $1"
+            " ORDER BY suspended_at DESC, question_id",
+            user_id,
+        )
+        return [r[0] for r in rows]
