@@ -10,9 +10,26 @@ from aiogram.client.session.middlewares.base import (
     NextRequestMiddlewareType,
 )
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
-from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.methods import GetUpdates, Response, SendMessage, SendPhoto, TelegramMethod
+from aiohttp import ClientConnectorError
 
 log = logging.getLogger(__name__)
+# Calls that deliver something new: sent twice, the user sees it twice.
+_DELIVERING = (SendMessage, SendPhoto)
+
+
+def never_sent(exc: BaseException) -> bool:
+    """The request provably never reached the server: the connection could not be made.
+
+    A read timeout or a connection reset after the request was written proves nothing:
+    Telegram may have carried it out.
+    """
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ClientConnectorError | ConnectionRefusedError):
+            return True
+        cause = cause.__cause__
+    return False
 
 
 class RetryRequests(BaseRequestMiddleware):
@@ -25,7 +42,10 @@ class RetryRequests(BaseRequestMiddleware):
     session-wide pause cost the push 40 % of its rate under 1 % injected 429s).
     getUpdates is left to the dispatcher's own polling backoff. Without
     ``retry_network_errors`` a lost connection is not retried: the message may have been
-    delivered before the connection broke, and a push must never arrive twice.
+    delivered before the connection broke, and a push must never arrive twice. With it, a
+    reply that delivers something (sendMessage, sendPhoto) is retried after a network error
+    only when the connection could not even be made; edits and answers, harmless to repeat,
+    are retried after any network error.
     """
 
     def __init__(
@@ -63,6 +83,12 @@ class RetryRequests(BaseRequestMiddleware):
                     raise
                 log.info("%s: 429, retrying in %.0fs", type(method).__name__, delay)
             except self._retryable as exc:
+                if (
+                    isinstance(exc, TelegramNetworkError)
+                    and isinstance(method, _DELIVERING)
+                    and not never_sent(exc)
+                ):
+                    raise
                 failures += 1
                 delay = self._base_delay * 2 ** (failures - 1)
                 if failures >= self._attempts:

@@ -1,31 +1,41 @@
-"""/admin: totals and the last day's push log, for ADMIN_IDS only (others get the hint)."""
-
-from datetime import UTC, datetime, timedelta
+"""/admin: totals, the last day's push log and open error reports, for ADMIN_IDS only
+(others get the hint), and marking a report fixed."""
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.handlers.filters import PRIVATE
-from bot.storage.admin_repo import AdminRepository
-from bot.ui import texts
+from bot.quiz.admin import AdminService
+from bot.quiz.reports import ReportService
+from bot.ui import keyboards, render_admin, texts
+from bot.ui.callbacks import ResolveReport
 
 
-async def on_admin(message: Message, admin: AdminRepository) -> None:
-    overview = await admin.overview(datetime.now(UTC) - timedelta(days=1))
-    pushes = ", ".join(f"{k}: {v}" for k, v in sorted(overview.pushes_24h.items())) or "—"
+async def on_admin(message: Message, admin: AdminService, reports: ReportService) -> None:
+    open_reports = await reports.open_reports()
     await message.answer(
-        texts.ADMIN_OVERVIEW.format(
-            users=overview.users,
-            subscribers=overview.subscribers,
-            ratings=overview.ratings_24h,
-            pushes=pushes,
-        )
+        render_admin.overview(await admin.overview()) + "\n\n" + render_admin.reports(open_reports),
+        reply_markup=(
+            keyboards.resolve_reports([r.report_id for r in open_reports]) if open_reports else None
+        ),
     )
+
+
+async def on_resolve(
+    query: CallbackQuery,
+    callback_data: ResolveReport,
+    reports: ReportService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    done = await reports.resolve(callback_data.report, query.from_user.id)
+    callback_answer.text = texts.REPORT_RESOLVED if done else texts.REPORT_ALREADY_RESOLVED
 
 
 def router(admin_ids: frozenset[int]) -> Router:
     r = Router(name="admin")
-    r.message.filter(PRIVATE, F.from_user.id.in_(admin_ids))
-    r.message.register(on_admin, Command("admin"))
+    r.message.filter(F.from_user.id.in_(admin_ids))
+    r.callback_query.filter(F.from_user.id.in_(admin_ids))
+    r.message.register(on_admin, Command("admin", ignore_case=True))
+    r.callback_query.register(on_resolve, ResolveReport.filter())
     return r

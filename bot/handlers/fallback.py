@@ -2,9 +2,8 @@
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.handlers.filters import PRIVATE
-from bot.handlers.middlewares import CallbackReply
 from bot.ui import texts
 
 
@@ -16,13 +15,12 @@ async def on_anything(message: Message) -> None:
     await message.answer(texts.FALLBACK)
 
 
-async def on_unknown_button(query: CallbackQuery, reply: CallbackReply) -> None:
-    reply.text, reply.alert = texts.BAD_BUTTON, True
+async def on_unknown_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text, callback_answer.show_alert = texts.BAD_BUTTON, True
 
 
 def router() -> Router:
     r = Router(name="fallback")
-    r.message.filter(PRIVATE)
     r.message.register(on_unknown_command, F.text.startswith("/"))
     r.message.register(on_anything)
     r.callback_query.register(on_unknown_button)

@@ -1,53 +1,121 @@
-"""Middlewares: every callback answered once, in-flight updates tracked for shutdown."""
+"""Middlewares: the user profile, every callback answered once, in-flight updates tracked."""
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
-from aiogram import BaseMiddleware
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, TelegramObject
+from aiogram import BaseMiddleware, Bot
+from aiogram.dispatcher.flags import get_flag
+from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.methods import AnswerCallbackQuery
+from aiogram.types import CallbackQuery, Chat, TelegramObject, Update, User
+from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
+from bot.handlers.telegram_errors import is_harmless
+from bot.quiz.ports import StoreBusy
+from bot.quiz.profiles import ProfileService
+from bot.ratelimit import RateLimiter, Verdict
 from bot.ui import texts
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
-@dataclass
-class CallbackReply:
-    """What the pressed button's spinner is answered with; handlers fill it in."""
+class UserMiddleware(BaseMiddleware):
+    """Register the sender of a private-chat update once and inject their profile as ``user``.
 
-    text: str | None = None
-    alert: bool = False
-
-
-class AnswerCallbacks(BaseMiddleware):
-    """Answer every callback query exactly once, after its handler, whatever happened.
-
-    A query too old to answer (Telegram's 400) is logged, not raised.
+    Outer, so it runs before filters: every handler of a private chat can rely on ``user``.
     """
 
+    def __init__(self, profiles: ProfileService) -> None:
+        self._profiles = profiles
+
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        assert isinstance(event, CallbackQuery)
-        reply = CallbackReply()
-        data["reply"] = reply
+        sender: User | None = data.get("event_from_user")
+        chat: Chat | None = data.get("event_chat")
+        if sender is not None and chat is not None and chat.type == ChatType.PRIVATE:
+            data["user"] = await self._profiles.load(sender.id, chat.id, sender.first_name)
+        return await handler(event, data)
+
+
+class Throttle(BaseMiddleware):
+    """Drop a user's messages and button taps beyond their rate limit, before any work (no
+    database, no per-user lock), so one user's flood never delays anyone else. The first
+    dropped update of a flood gets a short notice; the rest are dropped silently.
+
+    Outer on ``update``, before event isolation: a flood must not queue behind a user's lock.
+    """
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        self._limiter = limiter
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        sender: User | None = data.get("event_from_user")
+        if not isinstance(event, Update) or sender is None:
+            return await handler(event, data)
+        if event.message is None and event.callback_query is None:
+            return await handler(event, data)  # membership changes etc. are never dropped
+        verdict = await self._limiter.check(sender.id)
+        if verdict is Verdict.ALLOW:
+            return await handler(event, data)
+        log.debug("update %s from %s dropped: over the rate limit", event.update_id, sender.id)
+        if verdict is Verdict.DROP_AND_NOTIFY:
+            await self._notify(data["bot"], event, data.get("event_chat"))
+        return None
+
+    @staticmethod
+    async def _notify(bot: Bot, update: Update, chat: Chat | None) -> None:
+        try:
+            if update.callback_query is not None:
+                await bot.answer_callback_query(update.callback_query.id, text=texts.TOO_OFTEN)
+            elif chat is not None and chat.type == ChatType.PRIVATE:
+                await bot.send_message(chat.id, texts.TOO_OFTEN)
+        except TelegramAPIError as exc:
+            log.info("rate limit notice not delivered: %s", exc)
+
+
+class CallbackAnswers(CallbackAnswerMiddleware):
+    """aiogram's answer-every-callback middleware, hardened: the answer is sent even when the
+    handler fails (with the error text, unless the failure is a harmless Telegram refusal), and
+    a query too old to answer is logged instead of raised."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, CallbackQuery):
+            return await handler(event, data)
+        answer = self.construct_callback_answer(properties=get_flag(data, "callback_answer"))
+        data["callback_answer"] = answer
         try:
             return await handler(event, data)
-        except Exception:
-            reply.text, reply.alert = texts.ERROR, False
+        except Exception as exc:
+            if not is_harmless(exc) and not answer.answered:
+                busy = isinstance(exc, StoreBusy)
+                answer.text, answer.show_alert = (texts.BUSY if busy else texts.ERROR), busy
             raise
         finally:
-            try:
-                await event.answer(reply.text, show_alert=reply.alert)
-            except TelegramBadRequest as exc:
-                log.info("callback %s not answered: %s", event.id, exc.message)
+            if not answer.disabled and not answer.answered:
+                try:
+                    await self.answer(event, answer)
+                except TelegramBadRequest as exc:
+                    log.debug("callback %s not answered: %s", event.id, exc.message)
+
+    def answer(self, event: CallbackQuery, callback_answer: CallbackAnswer) -> AnswerCallbackQuery:
+        # The parent logs every answer at INFO: too chatty for the hot path.
+        return event.answer(
+            text=callback_answer.text,
+            show_alert=callback_answer.show_alert,
+            url=callback_answer.url,
+            cache_time=callback_answer.cache_time,
+        )
 
 
 class InFlightUpdates(BaseMiddleware):
-    """Remember the updates being handled, so shutdown lets them finish before closing the DB."""
+    """Remember the updates being handled, so shutdown lets them finish before closing the DB.
+
+    Registered before aiogram's event isolation, so updates still waiting for a user's lock
+    count as in flight too.
+    """
 
     def __init__(self) -> None:
         self._running: set[asyncio.Task[Any]] = set()
@@ -61,6 +129,9 @@ class InFlightUpdates(BaseMiddleware):
         finally:
             if task is not None:
                 self._running.discard(task)
+
+    def __len__(self) -> int:
+        return len(self._running)
 
     async def wait(self, seconds: float) -> None:
         """Let updates being handled finish (up to ``seconds``)."""

@@ -1,68 +1,69 @@
-"""/quiz, the reveal button, the rating buttons and «next question»."""
+"""/quiz and the card's buttons: reveal, rate, take a rating back, next, skip, «Больше не
+показывать», review ahead of time and «start reviewing»."""
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from typing import Final
 
 from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.handlers.filters import PRIVATE
-from bot.handlers.middlewares import CallbackReply
-from bot.handlers.telegram_ops import edit_or_send
-from bot.handlers.users import register
-from bot.push.clock import zone_of
-from bot.push.subscriptions import Subscriptions
+from bot.handlers.cards import refused, send_next
+from bot.handlers.telegram_ops import answer_now, drop_keyboard, edit_or_send
+from bot.quiz.clock import zone_of
 from bot.quiz.grades import Grade
-from bot.quiz.service import CardStatus, CardView, QuizService
-from bot.storage.repo import Repository
+from bot.quiz.models import RatingKind, UserProfile
+from bot.quiz.ports import StoreBusy, UndoOutcome
+from bot.quiz.service import CardView, QuizService
 from bot.ui import keyboards, render, texts
-from bot.ui.callbacks import NextCard, Rate, Reveal
+from bot.ui.callbacks import (
+    NextCard,
+    NextEarly,
+    Rate,
+    Reveal,
+    ReviewEarly,
+    Skip,
+    StartReview,
+    Suspend,
+    Undo,
+)
 
-REFUSALS = {
-    CardStatus.UNKNOWN: texts.CARD_UNKNOWN,
-    CardStatus.NOT_YOURS: texts.CARD_NOT_YOURS,
-    CardStatus.REMOVED: texts.CARD_REMOVED,
+Clock = Callable[[], datetime]
+_UNDO_REFUSALS = {
+    UndoOutcome.TOO_LATE: texts.UNDO_TOO_LATE,
+    UndoOutcome.NO_STATE: texts.UNDO_NO_STATE,
+    UndoOutcome.NOT_RATED: texts.UNDO_NOT_RATED,
 }
 
-
-async def send_next_card(bot: Bot, chat_id: int, user_id: int, quiz: QuizService) -> None:
-    """Choose, record and send the user's next question card."""
-    card = await quiz.next_card(user_id)
-    if card is None or card.question is None:
-        await bot.send_message(chat_id, texts.NO_QUESTIONS_FOR_FILTER)
-        return
-    await send_card(bot, chat_id, card)
+# A save slower than this (another process holding the database) is answered «Сохраняю…»
+# first, well within Telegram's 15 s for a callback answer; the card shows the result later.
+SLOW_SAVE_SECONDS: Final = 1.5
 
 
-async def send_card(bot: Bot, chat_id: int, card: CardView) -> None:
-    assert card.question is not None
-    await bot.send_message(
-        chat_id, render.question_card(card.question), reply_markup=keyboards.reveal(card.shown_id)
-    )
-
-
-async def on_quiz(message: Message, bot: Bot, repo: Repository, quiz: QuizService) -> None:
-    user_id = await register(message, repo)
-    await send_next_card(bot, message.chat.id, user_id, quiz)
-
-
-def _refused(view: CardView, reply: CallbackReply) -> bool:
-    if view.status is CardStatus.OK:
-        return False
-    reply.text, reply.alert = REFUSALS[view.status], True
-    return True
-
-
-async def _show_rated(
-    bot: Bot, query: CallbackQuery, view: CardView, subscriptions: Subscriptions
+async def on_quiz(
+    message: Message, bot: Bot, user: UserProfile, quiz: QuizService, clock: Clock
 ) -> None:
-    assert view.question is not None and view.rating is not None and query.message is not None
-    last_part = render.answer_parts(view.question)[-1]
-    zone = zone_of(await subscriptions.zone_name(query.from_user.id))
+    await send_next(bot, user, quiz, clock)
+
+
+def _last_part(view: CardView, answer: str | None) -> str:
+    assert view.question is not None
+    return render.answer_parts(view.question, daily=view.daily, user_answer=answer)[-1]
+
+
+async def _show_rated(bot: Bot, query: CallbackQuery, view: CardView, user: UserProfile) -> None:
+    assert view.rating is not None and query.message is not None
     await edit_or_send(
         bot,
         query.message.chat.id,
         query.message.message_id,
-        render.with_rating(last_part, view.rating, zone),
-        keyboards.next_card(view.shown_id),
+        render.with_rating(
+            _last_part(view, view.rating.answer), view.rating, zone_of(user.timezone)
+        ),
+        keyboards.next_card(view.shown_id, early=view.rating.kind == RatingKind.EARLY),
     )
 
 
@@ -70,73 +71,196 @@ async def on_reveal(
     query: CallbackQuery,
     callback_data: Reveal,
     bot: Bot,
+    user: UserProfile,
     quiz: QuizService,
-    reply: CallbackReply,
-    subscriptions: Subscriptions,
+    callback_answer: CallbackAnswer,
 ) -> None:
     assert query.message is not None
-    view = await quiz.open_card(query.from_user.id, callback_data.shown)
-    if _refused(view, reply):
+    view = await quiz.open_card(user.user_id, callback_data.shown)
+    if refused(view, callback_answer):
         return
     assert view.question is not None
     if view.rating is not None:
-        await _show_rated(bot, query, view, subscriptions)
+        await _show_rated(bot, query, view, user)
         return
     chat_id, message_id = query.message.chat.id, query.message.message_id
-    parts = render.answer_parts(view.question)
+    parts = render.answer_parts(view.question, daily=view.daily, user_answer=view.answer)
+    buttons = keyboards.grades(view.shown_id, view.intervals)
     if len(parts) == 1:
-        await edit_or_send(
-            bot, chat_id, message_id, render.with_prompt(parts[0]), keyboards.grades(view.shown_id)
-        )
+        await edit_or_send(bot, chat_id, message_id, render.with_prompt(parts[0]), buttons)
         return
-    if not await edit_or_send(bot, chat_id, message_id, parts[0]):
-        return  # a second tap on a card already revealed: its parts were sent before
+    # A second tap on a card already revealed ends here ("not modified"): its parts were sent.
+    await edit_or_send(bot, chat_id, message_id, parts[0])
     for part in parts[1:-1]:
         await bot.send_message(chat_id, part)
-    await bot.send_message(
-        chat_id, render.with_prompt(parts[-1]), reply_markup=keyboards.grades(view.shown_id)
-    )
+    await bot.send_message(chat_id, render.with_prompt(parts[-1]), reply_markup=buttons)
 
 
 async def on_rate(
     query: CallbackQuery,
     callback_data: Rate,
     bot: Bot,
+    user: UserProfile,
     quiz: QuizService,
-    reply: CallbackReply,
-    subscriptions: Subscriptions,
+    callback_answer: CallbackAnswer,
 ) -> None:
     if callback_data.grade not in set(Grade):
-        reply.text, reply.alert = texts.BAD_BUTTON, True
+        callback_answer.text, callback_answer.show_alert = texts.BAD_BUTTON, True
         return
-    view = await quiz.rate(query.from_user.id, callback_data.shown, Grade(callback_data.grade))
-    if _refused(view, reply):
+    assert query.message is not None
+    grade = Grade(callback_data.grade)
+    saving = asyncio.ensure_future(
+        quiz.rate(user.user_id, callback_data.shown, grade, user.timezone)
+    )
+    done, _ = await asyncio.wait({saving}, timeout=SLOW_SAVE_SECONDS)
+    if not done:
+        await answer_now(query, callback_answer, texts.SAVING)
+    try:
+        view = await saving
+    except StoreBusy:
+        # Nothing was written: the card keeps its grade buttons for another tap.
+        if callback_answer.disabled:
+            await bot.send_message(query.message.chat.id, texts.RATING_NOT_SAVED)
+        else:
+            callback_answer.text, callback_answer.show_alert = texts.RATING_NOT_SAVED, True
+        return
+    if refused(view, callback_answer):
         return
     assert view.rating is not None
-    label = texts.GRADE_LABELS[Grade(view.rating.rating)]
-    reply.text = (texts.SAVED if view.newly_rated else texts.ALREADY_RATED).format(grade=label)
-    await _show_rated(bot, query, view, subscriptions)
+    name = texts.GRADE_NAMES[Grade(view.rating.rating)]
+    callback_answer.text = (texts.SAVED if view.newly_rated else texts.ALREADY_RATED).format(
+        grade=name
+    )
+    await _show_rated(bot, query, view, user)
+
+
+async def on_undo(
+    query: CallbackQuery,
+    callback_data: Undo,
+    bot: Bot,
+    user: UserProfile,
+    quiz: QuizService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    assert query.message is not None
+    outcome, view = await quiz.undo(user.user_id, callback_data.shown)
+    if refused(view, callback_answer):
+        return
+    if outcome is not UndoOutcome.UNDONE:
+        callback_answer.text, callback_answer.show_alert = _UNDO_REFUSALS[outcome], True
+        return
+    callback_answer.text = texts.UNDONE
+    await edit_or_send(
+        bot,
+        query.message.chat.id,
+        query.message.message_id,
+        render.with_prompt(_last_part(view, view.answer)),
+        keyboards.grades(view.shown_id, view.intervals),
+    )
+
+
+async def _next_once(
+    query: CallbackQuery,
+    after: int,
+    bot: Bot,
+    user: UserProfile,
+    quiz: QuizService,
+    clock: Clock,
+    callback_answer: CallbackAnswer,
+    *,
+    early: bool = False,
+) -> bool:
+    """Send the next card once per card under which it was asked for."""
+    if not await quiz.take_next(user.user_id, after):
+        callback_answer.text = texts.NEXT_ALREADY_SENT
+        return False  # pressed already (or not their card): one new card is enough
+    try:
+        await send_next(bot, user, quiz, clock, early=early)
+    except BaseException:
+        # Nothing was sent: the button must work again, not claim «already sent».
+        await quiz.release_next(user.user_id, after)
+        raise
+    return True
 
 
 async def on_next(
     query: CallbackQuery,
-    callback_data: NextCard,
+    callback_data: NextCard | NextEarly,
     bot: Bot,
+    user: UserProfile,
     quiz: QuizService,
-    reply: CallbackReply,
+    clock: Clock,
+    callback_answer: CallbackAnswer,
+) -> None:
+    early = isinstance(callback_data, NextEarly)
+    await _next_once(
+        query, callback_data.after, bot, user, quiz, clock, callback_answer, early=early
+    )
+
+
+async def on_skip(
+    query: CallbackQuery,
+    callback_data: Skip,
+    bot: Bot,
+    user: UserProfile,
+    quiz: QuizService,
+    clock: Clock,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """Pass over a card without rating it: it stays as it was and comes back later."""
+    assert query.message is not None
+    if await _next_once(query, callback_data.shown, bot, user, quiz, clock, callback_answer):
+        callback_answer.text = texts.SKIPPED
+        await drop_keyboard(bot, query.message.chat.id, query.message.message_id)
+
+
+async def on_suspend(
+    query: CallbackQuery,
+    callback_data: Suspend,
+    bot: Bot,
+    user: UserProfile,
+    quiz: QuizService,
+    callback_answer: CallbackAnswer,
 ) -> None:
     assert query.message is not None
-    if not await quiz.take_next(query.from_user.id, callback_data.after):
-        reply.text = texts.NEXT_ALREADY_SENT
-        return  # pressed already (or not their card): one new card is enough
-    await send_next_card(bot, query.message.chat.id, query.from_user.id, quiz)
+    view = await quiz.suspend(user.user_id, callback_data.shown)
+    if refused(view, callback_answer):
+        return
+    assert view.question is not None
+    callback_answer.text = texts.SUSPENDED_TOAST
+    card = render.question_card(view.question, daily=view.daily)
+    text = card.removesuffix(texts.ASK_YOURSELF) + texts.SUSPENDED_DONE
+    await edit_or_send(
+        bot,
+        query.message.chat.id,
+        query.message.message_id,
+        text,
+        keyboards.after_suspend(view.shown_id),
+    )
+
+
+async def on_review_early(
+    query: CallbackQuery, bot: Bot, user: UserProfile, quiz: QuizService, clock: Clock
+) -> None:
+    await send_next(bot, user, quiz, clock, early=True)
+
+
+async def on_start_review(
+    query: CallbackQuery, bot: Bot, user: UserProfile, quiz: QuizService, clock: Clock
+) -> None:
+    await send_next(bot, user, quiz, clock)
 
 
 def router() -> Router:
     r = Router(name="quiz")
-    r.message.filter(PRIVATE)
-    r.message.register(on_quiz, Command("quiz"))
+    r.message.register(on_quiz, Command("quiz", ignore_case=True))
     r.callback_query.register(on_reveal, Reveal.filter())
     r.callback_query.register(on_rate, Rate.filter())
+    r.callback_query.register(on_undo, Undo.filter())
     r.callback_query.register(on_next, NextCard.filter())
+    r.callback_query.register(on_next, NextEarly.filter())
+    r.callback_query.register(on_skip, Skip.filter())
+    r.callback_query.register(on_suspend, Suspend.filter())
+    r.callback_query.register(on_review_early, ReviewEarly.filter())
+    r.callback_query.register(on_start_review, StartReview.filter())
     return r

@@ -1,14 +1,15 @@
-"""Bot API calls whose harmless Telegram errors must never crash a handler."""
+"""Editing a message in place, with the one fallback a user needs when it is gone."""
 
 import logging
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.handlers.telegram_errors import is_message_gone
 
 log = logging.getLogger(__name__)
-
-_GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")
 
 
 async def edit_or_send(
@@ -17,32 +18,36 @@ async def edit_or_send(
     message_id: int,
     text: str,
     markup: InlineKeyboardMarkup | None = None,
-) -> bool:
-    """Edit a message in place; False if it already shows exactly this.
-
-    When the message can no longer be edited (deleted, too old), the text is sent anew.
-    """
+) -> None:
+    """Edit a message in place; when it can no longer be edited (deleted, too old), send the
+    text anew. "Not modified" (a repeated tap) propagates to the errors router, which ends the
+    update quietly: the rest of the handler is for a first tap only."""
     try:
         await bot.edit_message_text(
             text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup
         )
-    except TelegramBadRequest as exc:
-        if "message is not modified" in exc.message:
-            return False
-        if any(reason in exc.message.lower() for reason in _GONE):
-            log.info("cannot edit message %s: %s; sending anew", message_id, exc.message)
-            await bot.send_message(chat_id, text, reply_markup=markup)
-            return True
-        raise
-    return True
+    except Exception as exc:
+        if not is_message_gone(exc):
+            raise
+        log.info("cannot edit message %s (%s); sending anew", message_id, exc)
+        await bot.send_message(chat_id, text, reply_markup=markup)
 
 
-async def drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> bool:
-    """Remove a message's buttons; False when they were gone already (a repeated tap)."""
+async def drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
+    """Remove a message's buttons; a repeated tap raises "not modified" (see above)."""
     try:
         await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+    except Exception as exc:
+        if not is_message_gone(exc):
+            raise
+        log.info("cannot drop the keyboard of %s: %s", message_id, exc)
+
+
+async def answer_now(query: CallbackQuery, callback_answer: CallbackAnswer, text: str) -> None:
+    """Answer the callback before the handler ends (Telegram waits at most 15 s for it); the
+    answering middleware then sends nothing more."""
+    callback_answer.disable()
+    try:
+        await query.answer(text)
     except TelegramBadRequest as exc:
-        if "message is not modified" in exc.message:
-            return False
-        log.info("cannot drop keyboard of %s: %s", message_id, exc.message)
-    return True
+        log.debug("callback %s not answered: %s", query.id, exc.message)

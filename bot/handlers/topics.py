@@ -1,32 +1,43 @@
 """/topics: toggle buttons restricting /quiz and the daily question to topics and levels."""
 
+from collections.abc import Callable
+from datetime import datetime
+
 from aiogram import Bot, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.handlers.filters import PRIVATE
-from bot.handlers.middlewares import CallbackReply
+from bot.handlers.cards import send_next
 from bot.handlers.telegram_ops import edit_or_send
-from bot.handlers.users import register
+from bot.quiz.models import UserProfile
+from bot.quiz.profiles import ProfileService
 from bot.quiz.service import QuizService
 from bot.quiz.taxonomy import LEVELS, TOPICS
-from bot.storage.repo import Repository
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import FilterDone, ResetFilter, ToggleLevel, ToggleTopic
+
+Clock = Callable[[], datetime]
 
 
 def _screen(quiz: QuizService, topics: tuple[str, ...], levels: tuple[str, ...]) -> str:
     count = len(quiz.candidates(topics, levels))
-    return texts.TOPICS_HEADER.format(count=count, total=len(quiz.bank))
+    text = texts.TOPICS_HEADER.format(count=count, total=len(quiz.bank))
+    return text if count else f"{text}\n\n{texts.TOPICS_EMPTY}"
 
 
-async def on_topics(message: Message, repo: Repository, quiz: QuizService) -> None:
-    user_id = await register(message, repo)
-    user = await repo.get_user(user_id)
-    assert user is not None
+def _keyboard(
+    quiz: QuizService, topics: tuple[str, ...], levels: tuple[str, ...]
+) -> InlineKeyboardMarkup:
+    """Toggles, each level with the number of its questions in the chosen topics."""
+    counts = {level: len(quiz.candidates(topics, (level,))) for level in LEVELS}
+    return keyboards.topic_filter(topics, levels, counts)
+
+
+async def on_topics(message: Message, user: UserProfile, quiz: QuizService) -> None:
     await message.answer(
         _screen(quiz, user.topics, user.levels),
-        reply_markup=keyboards.topic_filter(user.topics, user.levels),
+        reply_markup=_keyboard(quiz, user.topics, user.levels),
     )
 
 
@@ -37,7 +48,8 @@ def _toggled(items: tuple[str, ...], item: str) -> tuple[str, ...]:
 async def _change(
     query: CallbackQuery,
     bot: Bot,
-    repo: Repository,
+    user: UserProfile,
+    profiles: ProfileService,
     quiz: QuizService,
     *,
     topic: str | None = None,
@@ -45,23 +57,18 @@ async def _change(
     reset: bool = False,
 ) -> None:
     assert query.message is not None
-    user_id = await register(query, repo)
-    user = await repo.get_user(user_id)
-    assert user is not None
-    topics, levels = user.topics, user.levels
-    if reset:
-        topics, levels = (), ()
+    topics, levels = ((), ()) if reset else (user.topics, user.levels)
     if topic is not None:
         topics = _toggled(topics, topic)
     if level is not None:
         levels = _toggled(levels, level)
-    await repo.set_filter(user_id, topics, levels)
+    user = await profiles.set_filter(user, topics, levels)
     await edit_or_send(
         bot,
         query.message.chat.id,
         query.message.message_id,
-        _screen(quiz, topics, levels),
-        keyboards.topic_filter(topics, levels),
+        _screen(quiz, user.topics, user.levels),
+        _keyboard(quiz, user.topics, user.levels),
     )
 
 
@@ -69,50 +76,67 @@ async def on_toggle_topic(
     query: CallbackQuery,
     callback_data: ToggleTopic,
     bot: Bot,
-    repo: Repository,
+    user: UserProfile,
+    profiles: ProfileService,
     quiz: QuizService,
-    reply: CallbackReply,
+    callback_answer: CallbackAnswer,
 ) -> None:
     if callback_data.topic not in TOPICS:
-        reply.text, reply.alert = texts.BAD_BUTTON, True
+        callback_answer.text, callback_answer.show_alert = texts.BAD_BUTTON, True
         return
-    await _change(query, bot, repo, quiz, topic=callback_data.topic)
+    await _change(query, bot, user, profiles, quiz, topic=callback_data.topic)
 
 
 async def on_toggle_level(
     query: CallbackQuery,
     callback_data: ToggleLevel,
     bot: Bot,
-    repo: Repository,
+    user: UserProfile,
+    profiles: ProfileService,
     quiz: QuizService,
-    reply: CallbackReply,
+    callback_answer: CallbackAnswer,
 ) -> None:
     if callback_data.level not in LEVELS:
-        reply.text, reply.alert = texts.BAD_BUTTON, True
+        callback_answer.text, callback_answer.show_alert = texts.BAD_BUTTON, True
         return
-    await _change(query, bot, repo, quiz, level=callback_data.level)
+    await _change(query, bot, user, profiles, quiz, level=callback_data.level)
 
 
-async def on_reset(query: CallbackQuery, bot: Bot, repo: Repository, quiz: QuizService) -> None:
-    await _change(query, bot, repo, quiz, reset=True)
+async def on_reset(
+    query: CallbackQuery, bot: Bot, user: UserProfile, profiles: ProfileService, quiz: QuizService
+) -> None:
+    await _change(query, bot, user, profiles, quiz, reset=True)
 
 
 async def on_done(
-    query: CallbackQuery, bot: Bot, repo: Repository, quiz: QuizService, reply: CallbackReply
+    query: CallbackQuery,
+    bot: Bot,
+    user: UserProfile,
+    quiz: QuizService,
+    clock: Clock,
+    callback_answer: CallbackAnswer,
 ) -> None:
+    """Close the filter and send the first card of the new selection (an empty one is not
+    accepted: the user is told to change it)."""
     assert query.message is not None
-    user = await repo.get_user(query.from_user.id)
-    topics, levels = (user.topics, user.levels) if user else ((), ())
-    reply.text = texts.TOPICS_SAVED.format(count=len(quiz.candidates(topics, levels)))
+    count = len(quiz.candidates(user.topics, user.levels))
+    if not count:
+        callback_answer.text, callback_answer.show_alert = texts.TOPICS_EMPTY_ALERT, True
+        return
+    callback_answer.text = texts.TOPICS_SAVED.format(count=count)
+    # A second tap on a closed filter ends here ("not modified"): one card is enough.
     await edit_or_send(
-        bot, query.message.chat.id, query.message.message_id, _screen(quiz, topics, levels)
+        bot,
+        query.message.chat.id,
+        query.message.message_id,
+        _screen(quiz, user.topics, user.levels),
     )
+    await send_next(bot, user, quiz, clock)
 
 
 def router() -> Router:
     r = Router(name="topics")
-    r.message.filter(PRIVATE)
-    r.message.register(on_topics, Command("topics"))
+    r.message.register(on_topics, Command("topics", ignore_case=True))
     r.callback_query.register(on_toggle_topic, ToggleTopic.filter())
     r.callback_query.register(on_toggle_level, ToggleLevel.filter())
     r.callback_query.register(on_reset, ResetFilter.filter())

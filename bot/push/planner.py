@@ -4,7 +4,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.push.clock import local_date, parse_daily_time, slot_after_day_of, zone_of
+from bot.quiz.clock import local_date, parse_daily_time, slot_after_day_of, zone_of
 from bot.storage.pushes import Claim, PushStore, Subscriber
 
 log = logging.getLogger(__name__)

@@ -10,6 +10,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
 
 from bot.quiz.service import QuizService
+from bot.quiz.session import reviews_waiting
 from bot.storage.pushes import PushStore, QueuedPush
 from bot.ui import keyboards, render
 
@@ -113,10 +114,11 @@ class PushSender:
         if card is None or card.question is None:
             return "skipped", None
         try:
+            waiting = reviews_waiting(card.progress)
             await self._bot.send_message(
                 push.chat_id,
-                render.question_card(card.question, daily=True),
-                reply_markup=keyboards.reveal(card.shown_id),
+                render.daily_card(card.question, card.progress, waiting),
+                reply_markup=keyboards.daily_card(card.shown_id, waiting),
             )
         except TelegramForbiddenError:
             await self._store.mark_blocked(push.user_id, self._clock())

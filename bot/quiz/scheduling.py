@@ -1,25 +1,29 @@
 """Spaced repetition with FSRS: one card per (user, question), reviewed on each rating."""
 
-from dataclasses import dataclass
+import random
 from datetime import datetime, timedelta
 
-from fsrs import Card, Rating, Scheduler
+from fsrs import Card, Rating, Scheduler, State
 
+from bot.quiz.due import is_due
 from bot.quiz.grades import Grade
-
-
-@dataclass(frozen=True, slots=True)
-class Review:
-    """A card after a rating: its serialized FSRS state and when it is due again."""
-
-    state: str
-    due: datetime
-
+from bot.quiz.models import CardState, RatingKind, Review
 
 # One short learning step: «Не знал» comes back in 10 minutes (15 for «С трудом»), while «Знал»
 # on a first sight graduates at once (2 days, 8 for «Легко») instead of FSRS's default second
 # step of 10 minutes, which would re-ask a question the user just said they know.
 LEARNING_STEPS = (timedelta(minutes=10),)
+# fsrs's fuzz ranges (fsrs.scheduler.FUZZ_RANGES): (start, end, factor) in days.
+_FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, float("inf"), 0.05))
+
+
+def kind_of(card: CardState | None, now: datetime, day_end: datetime | None = None) -> str:
+    """A rating's kind: first sight, a due review, or a review ahead of time (``day_end``:
+    the end of the user's local day, when a card scheduled by days is due all day)."""
+    if card is None:
+        return RatingKind.NEW
+    due = is_due(card.due, card.last_review, now, day_end or now)
+    return RatingKind.REVIEW if due else RatingKind.EARLY
 
 
 class SpacedRepetition:
@@ -27,11 +31,54 @@ class SpacedRepetition:
 
     def __init__(self, *, fuzzing: bool = True) -> None:
         """``fuzzing`` spreads intervals a little (as Anki does) so cards rated together do
-        not all come back on the same day; tests turn it off for exact dates."""
-        self._scheduler = Scheduler(learning_steps=LEARNING_STEPS, enable_fuzzing=fuzzing)
+        not all come back on the same day; tests turn it off for exact dates.
 
-    def review(self, state: str | None, grade: Grade, now: datetime) -> Review:
-        """Apply ``grade`` at ``now`` to a card (a new one when ``state`` is None)."""
-        card = Card.from_json(state) if state else Card(due=now)
-        card, _ = self._scheduler.review_card(card, Rating(int(grade)), review_datetime=now)
-        return Review(state=card.to_json(), due=card.due)
+        fsrs draws its fuzz from the global random generator, so a preview could differ from
+        the rating it previews. Here the fuzz is fsrs's range, drawn from a generator seeded
+        by the card's state and the grade: the interval shown on a button is the one applied.
+        """
+        self._fuzzing = fuzzing
+        self._scheduler = Scheduler(learning_steps=LEARNING_STEPS, enable_fuzzing=False)
+
+    def review(
+        self,
+        card: CardState | None,
+        grade: Grade,
+        now: datetime,
+        key: str = "",
+        day_end: datetime | None = None,
+    ) -> Review:
+        """Apply ``grade`` at ``now`` to a card (a new one when ``card`` is None).
+
+        A card not yet due is reviewed as FSRS reviews it at that moment (its elapsed days
+        are what they are), and the Review says it was early. ``key`` (the question id) varies
+        the fuzz between new cards.
+        """
+        fsrs_card = Card.from_json(card.state) if card else Card(due=now)
+        fsrs_card, _ = self._scheduler.review_card(
+            fsrs_card, Rating(int(grade)), review_datetime=now
+        )
+        if self._fuzzing and fsrs_card.state == State.Review:
+            seed = f"{card.state if card else key}|{int(grade)}"
+            fsrs_card.due = now + self._fuzzed(fsrs_card.due - now, random.Random(seed))
+        return Review(
+            state=fsrs_card.to_json(), due=fsrs_card.due, kind=kind_of(card, now, day_end)
+        )
+
+    def preview(
+        self, card: CardState | None, now: datetime, key: str = ""
+    ) -> dict[Grade, timedelta]:
+        """The interval each grade would give the card if rated at ``now``."""
+        return {g: self.review(card, g, now, key).due - now for g in Grade}
+
+    def _fuzzed(self, interval: timedelta, rng: random.Random) -> timedelta:
+        days = interval.days
+        if days < 2.5:
+            return interval
+        delta = 1.0 + sum(
+            f * max(min(float(days), end) - start, 0.0) for start, end, f in _FUZZ_RANGES
+        )
+        maximum = self._scheduler.maximum_interval
+        low, high = max(2, round(days - delta)), min(round(days + delta), maximum)
+        low = min(low, high)
+        return timedelta(days=min(round(rng.random() * (high - low + 1) + low), maximum))

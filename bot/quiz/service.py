@@ -1,19 +1,25 @@
-"""The quiz loop's use cases: next card, open a card, rate it."""
+"""The quiz loop's use cases: next card, open a card, rate it, take a rating back, answer
+before revealing, skip and suspend."""
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from enum import Enum
 
-from bot.quiz.bank import Bank
+from bot.quiz.bank import BankView
+from bot.quiz.due import day_bounds
 from bot.quiz.grades import Grade
-from bot.quiz.models import Question
+from bot.quiz.models import Question, SavedRating, ShownCard, StudySnapshot
+from bot.quiz.ports import CardStore, UndoOutcome
 from bot.quiz.scheduling import SpacedRepetition
-from bot.quiz.selection import allowed, choose_next
-from bot.storage.repo import RatingRow, Repository, ShownRow
+from bot.quiz.selection import allowed
+from bot.quiz.session import MAX_NEW_PER_DAY, DayDone, Plan, SessionProgress, plan
 
 Clock = Callable[[], datetime]
+# How long a card stays open for a typed answer, and how much of it is kept.
+ANSWER_WINDOW = timedelta(hours=24)
+MAX_ANSWER_CHARS = 1000
 
 
 class CardStatus(Enum):
@@ -30,64 +36,96 @@ class CardView:
     status: CardStatus
     shown_id: int
     question: Question | None = None
-    rating: RatingRow | None = None
+    rating: SavedRating | None = None
     newly_rated: bool = False
+    origin: str = "quiz"
+    progress: SessionProgress | None = None  # its place in today's session (queue cards)
+    answer: str | None = None  # what the user typed while it was open
+    intervals: dict[Grade, timedelta] = field(default_factory=dict)  # each grade's interval
+
+    @property
+    def daily(self) -> bool:
+        return self.origin == "daily"
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """What /quiz gives: a card, or the day is done, or the filter leaves no question."""
+
+    card: CardView | None = None
+    done: DayDone | None = None
 
 
 class QuizService:
     def __init__(
         self,
         *,
-        bank: Bank,
-        repo: Repository,
+        bank: BankView,
+        store: CardStore,
         srs: SpacedRepetition,
         clock: Clock,
         rng: random.Random,
+        default_zone: str = "Europe/Moscow",
     ) -> None:
         self._bank = bank
-        self._repo = repo
+        self._store = store
         self._srs = srs
         self._clock = clock
         self._rng = rng
+        self._default_zone = default_zone
 
     @property
-    def bank(self) -> Bank:
+    def bank(self) -> BankView:
         return self._bank
 
     def candidates(self, topics: tuple[str, ...], levels: tuple[str, ...]) -> list[str]:
         return [q.id for q in self._bank.questions if allowed(q, topics, levels)]
 
-    async def next_card(self, user_id: int, origin: str = "quiz") -> CardView | None:
-        """Choose and record the next card; None when the user's filter leaves no question."""
-        user = await self._repo.get_user(user_id)
-        if user is None:
-            raise LookupError(f"user {user_id} is not registered")
-        candidates = self.candidates(user.topics, user.levels)
-        if not candidates:
-            return None
+    async def next_step(
+        self, user_id: int, origin: str = "quiz", *, early: bool = False
+    ) -> NextStep:
+        """Choose and record the next card of today's session, or say why there is none.
+
+        The filter is read, the question chosen and the card recorded in one transaction, so
+        a daily push and a /quiz arriving together never pick the same question for one user.
+        """
         now = self._clock()
-        question_id = choose_next(
-            candidates=candidates,
-            due=await self._repo.due_question_ids(user_id, now),
-            seen_oldest_first=await self._repo.seen_question_ids(user_id),
-            last=user.last_question_id,
-            rng=self._rng,
+        plans: list[Plan] = []
+
+        def choose(snapshot: StudySnapshot) -> str | None:
+            candidates = self.candidates(snapshot.topics, snapshot.levels)
+            if not candidates:
+                return None
+            chosen = plan(snapshot, candidates, now, self._default_zone, self._rng, early=early)
+            plans.append(chosen)
+            return chosen.question_id
+
+        shown = await self._store.record_next(user_id, origin, now, choose)
+        if shown is None:
+            return NextStep(done=plans[-1].done if plans else None)
+        card = CardView(
+            CardStatus.OK,
+            shown.shown_id,
+            self._bank.get(shown.question_id),
+            origin=origin,
+            progress=plans[-1].progress,
         )
-        if question_id is None:
-            return None
-        shown_id = await self._repo.record_shown(user_id, question_id, origin, now)
-        return CardView(CardStatus.OK, shown_id, self._bank.get(question_id))
+        return NextStep(card=card)
+
+    async def next_card(self, user_id: int, origin: str = "quiz") -> CardView | None:
+        """The next card of today's session; None when nothing is due or left for today."""
+        return (await self.next_step(user_id, origin)).card
 
     async def card_for(self, user_id: int, question_id: str, origin: str) -> CardView:
         """A card of a chosen question (e.g. drilling a hard one), recorded like any other."""
         question = self._bank.get(question_id)
         if question is None:
             return CardView(CardStatus.REMOVED, 0)
-        shown_id = await self._repo.record_shown(user_id, question_id, origin, self._clock())
-        return CardView(CardStatus.OK, shown_id, question)
+        shown = await self._store.record_shown(user_id, question_id, origin, self._clock())
+        return CardView(CardStatus.OK, shown.shown_id, question, origin=origin)
 
-    async def _shown(self, user_id: int, shown_id: int) -> tuple[CardView, ShownRow | None]:
-        shown = await self._repo.get_shown(shown_id)
+    async def _shown(self, user_id: int, shown_id: int) -> tuple[CardView, ShownCard | None]:
+        shown = await self._store.get_shown(shown_id)
         if shown is None:
             return CardView(CardStatus.UNKNOWN, shown_id), None
         if shown.user_id != user_id:
@@ -95,32 +133,82 @@ class QuizService:
         question = self._bank.get(shown.question_id)
         if question is None:
             return CardView(CardStatus.REMOVED, shown_id), None
-        rating = await self._repo.rating_of_shown(shown_id)
-        return CardView(CardStatus.OK, shown_id, question, rating), shown
+        view = CardView(CardStatus.OK, shown_id, question, origin=shown.origin, answer=shown.answer)
+        return view, shown
 
     async def open_card(self, user_id: int, shown_id: int) -> CardView:
-        """The card behind a button press, checked to be the presser's and still in the bank."""
-        view, _ = await self._shown(user_id, shown_id)
-        return view
-
-    async def rate(self, user_id: int, shown_id: int, grade: Grade) -> CardView:
-        """Record ``grade`` for this card once; a repeat returns the rating already saved."""
+        """The card behind a button press, checked to be the presser's and still in the bank,
+        with its rating, or (not rated yet) the interval each grade would give it now."""
         view, shown = await self._shown(user_id, shown_id)
-        if shown is None or view.rating is not None:
+        if shown is None:
+            return view
+        rating = await self._store.rating_of_shown(shown_id)
+        if rating is not None:
+            return replace(view, rating=rating)
+        state = await self._store.card_state(user_id, shown.question_id)
+        intervals = self._srs.preview(state, self._clock(), shown.question_id)
+        return replace(view, intervals=intervals)
+
+    async def rate(
+        self, user_id: int, shown_id: int, grade: Grade, zone: str | None = None
+    ) -> CardView:
+        """Record ``grade`` for this card once; a repeat returns the rating already saved.
+
+        ``zone``: the user's timezone (a card scheduled by days is due all its local day).
+
+        The card's FSRS state is read and written in one transaction, so two ratings of one
+        question arriving at once are applied one after the other, never over each other.
+        """
+        view, shown = await self._shown(user_id, shown_id)
+        if shown is None:
             return view
         now = self._clock()
-        state = await self._repo.card_state(user_id, shown.question_id)
-        review = self._srs.review(state, grade, now)
-        recorded = await self._repo.record_rating(
-            shown=shown, rating=int(grade), now=now, due=review.due, fsrs_state=review.state
+        day_end = day_bounds(now, zone or self._default_zone)[1]
+        rating, recorded = await self._store.rate(
+            shown,
+            int(grade),
+            now,
+            lambda state: self._srs.review(state, grade, now, shown.question_id, day_end),
         )
-        rating: RatingRow | None
-        if recorded:
-            rating = RatingRow(int(grade), now.replace(microsecond=0), review.due)
-        else:  # a concurrent tap won: report what it saved
-            rating = await self._repo.rating_of_shown(shown_id)
-        return CardView(CardStatus.OK, shown_id, view.question, rating, newly_rated=recorded)
+        return replace(view, rating=rating, newly_rated=recorded)
+
+    async def undo(self, user_id: int, shown_id: int) -> tuple[UndoOutcome, CardView]:
+        """Take the card's rating back (while no later card is rated): its FSRS state is what
+        it was, and the card can be rated again."""
+        view, shown = await self._shown(user_id, shown_id)
+        if shown is None:
+            return UndoOutcome.NOT_RATED, view
+        outcome = await self._store.undo_rating(user_id, shown_id)
+        return outcome, await self.open_card(user_id, shown_id)
+
+    async def save_answer(self, user_id: int, text: str) -> ShownCard | None:
+        """Keep typed text as the answer to the user's open card; None when none is open."""
+        since = self._clock() - ANSWER_WINDOW
+        return await self._store.save_answer(user_id, text.strip(), since, MAX_ANSWER_CHARS)
+
+    async def suspend(self, user_id: int, shown_id: int) -> CardView:
+        """«Больше не показывать» on a card: its question leaves /quiz until restored."""
+        view, shown = await self._shown(user_id, shown_id)
+        if shown is not None:
+            await self._store.suspend(user_id, shown.question_id, self._clock())
+        return view
+
+    async def suspended(self, user_id: int) -> list[Question]:
+        ids = await self._store.suspended(user_id)
+        return [q for q in (self._bank.get(i) for i in ids) if q is not None]
+
+    async def restore(self, user_id: int, question_id: str | None) -> int:
+        """Bring one suspended question back (None: all of them); how many came back."""
+        return await self._store.restore(user_id, None if question_id is None else [question_id])
 
     async def take_next(self, user_id: int, shown_id: int) -> bool:
-        """«Next» under a rated card works once per card."""
-        return await self._repo.take_next(user_id, shown_id)
+        """«Next» (or «skip») under a card works once per card."""
+        return await self._store.take_next(user_id, shown_id)
+
+    async def release_next(self, user_id: int, shown_id: int) -> None:
+        """The next card could not be sent: the «next» button works again."""
+        await self._store.release_next(user_id, shown_id)
+
+
+def valid_new_limit(value: int) -> bool:
+    return 0 <= value <= MAX_NEW_PER_DAY

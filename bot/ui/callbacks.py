@@ -1,19 +1,58 @@
 """Typed callback data for every button (aiogram CallbackData factories, ≤ 64 bytes)."""
 
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+# Ids stored in SQLite's 64-bit INTEGER: a forged bigger number is a bad button, not a crash.
+Int64 = Annotated[int, Field(ge=0, le=2**63 - 1)]
+SmallInt = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
 class Reveal(CallbackData, prefix="rv"):
-    shown: int
+    shown: Int64
 
 
 class Rate(CallbackData, prefix="rt"):
-    shown: int
-    grade: int
+    shown: Int64
+    grade: SmallInt
 
 
 class NextCard(CallbackData, prefix="nx"):
-    after: int  # the rated card it stands under: honoured once
+    after: Int64  # the rated card it stands under: honoured once
+
+
+class NextEarly(CallbackData, prefix="ne"):
+    after: int  # like NextCard, under an early review: the next one is early too
+
+
+class Skip(CallbackData, prefix="sk"):
+    shown: int  # pass over this card for now (no rating)
+
+
+class Suspend(CallbackData, prefix="ss"):
+    shown: int  # «Больше не показывать»
+
+
+class Undo(CallbackData, prefix="un"):
+    shown: int  # take this card's rating back
+
+
+class ReviewEarly(CallbackData, prefix="re"):
+    pass
+
+
+class StartReview(CallbackData, prefix="st"):
+    pass
+
+
+class Restore(CallbackData, prefix="rs"):
+    question: str
+
+
+class RestoreAll(CallbackData, prefix="rl"):
+    pass
 
 
 class ToggleTopic(CallbackData, prefix="tt"):
@@ -49,8 +88,24 @@ class Drill(CallbackData, prefix="dr"):
 
 
 class ResetConfirm(CallbackData, prefix="rc"):
-    asked_at: int  # unix time of /reset: an old confirmation button does nothing
+    asked_at: Int64  # unix time of /reset: an old confirmation button does nothing
 
 
 class ResetCancel(CallbackData, prefix="rn"):
     pass
+
+
+class ReportAnswer(CallbackData, prefix="ra"):
+    shown: int  # the card whose answer the user says is wrong
+
+
+class ResolveReport(CallbackData, prefix="rr"):
+    report: int
+
+
+class ImportAdd(CallbackData, prefix="ia"):
+    pending: int
+
+
+class ImportCancel(CallbackData, prefix="ic"):
+    pending: int

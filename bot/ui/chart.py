@@ -33,11 +33,11 @@ def calendar_grid(today: date, counts: dict[date, int], weeks: int) -> tuple[lis
 def render_png(
     today: date, counts: dict[date, int], topics: list[TopicProgress], weeks: int = 26
 ) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    # A Figure with its own Agg canvas, not pyplot: pyplot's global figure registry is not
+    # thread-safe, and charts are drawn in worker threads, several at a time.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.colors import ListedColormap
+    from matplotlib.figure import Figure
 
     grid, first = calendar_grid(today, counts, weeks)
     peak = max((v for row in grid for v in row), default=0) or 1
@@ -45,7 +45,8 @@ def render_png(
               for row in grid]  # fmt: skip
     colors = ListedColormap(["#ffffff", "#ebedf0", *_GREENS])
 
-    fig = plt.figure(figsize=(9, 6.2), dpi=110)
+    fig = Figure(figsize=(9, 6.2), dpi=110)
+    FigureCanvasAgg(fig)
     heat = fig.add_axes((0.08, 0.62, 0.9, 0.3))
     heat.imshow([[v + 1 for v in row] for row in levels], cmap=colors, vmin=0, vmax=5,
                 aspect="equal")  # fmt: skip
@@ -66,7 +67,6 @@ def render_png(
     _topic_bars(bars, topics)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
-    plt.close(fig)
     return buffer.getvalue()
 
 

@@ -1,6 +1,7 @@
 """Inline keyboards for cards and the topic filter."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -14,17 +15,30 @@ from bot.ui.callbacks import (
     DailyOn,
     Drill,
     FilterDone,
+    ImportAdd,
+    ImportCancel,
     NextCard,
+    NextEarly,
     Rate,
+    ReportAnswer,
     ResetCancel,
     ResetConfirm,
     ResetFilter,
+    ResolveReport,
+    Restore,
+    RestoreAll,
     Reveal,
+    ReviewEarly,
+    Skip,
+    StartReview,
     StatsChart,
     StatsHardest,
+    Suspend,
     ToggleLevel,
     ToggleTopic,
+    Undo,
 )
+from bot.ui.plural import short_interval
 
 
 def _markup(*rows: Sequence[tuple[str, CallbackData]]) -> InlineKeyboardMarkup:
@@ -37,13 +51,58 @@ def _markup(*rows: Sequence[tuple[str, CallbackData]]) -> InlineKeyboardMarkup:
     )
 
 
+def _skip_row(shown_id: int) -> list[tuple[str, CallbackData]]:
+    return [(texts.SKIP, Skip(shown=shown_id)), (texts.SUSPEND, Suspend(shown=shown_id))]
+
+
 def reveal(shown_id: int) -> InlineKeyboardMarkup:
-    return _markup([(texts.SHOW_ANSWER, Reveal(shown=shown_id))])
+    return _markup([(texts.SHOW_ANSWER, Reveal(shown=shown_id))], _skip_row(shown_id))
 
 
-def grades(shown_id: int) -> InlineKeyboardMarkup:
-    buttons = [(texts.GRADE_LABELS[g], Rate(shown=shown_id, grade=int(g))) for g in Grade]
-    return _markup(buttons[:2], buttons[2:])
+def daily_card(shown_id: int, reviews_waiting: int) -> InlineKeyboardMarkup:
+    """The daily question's buttons; «start reviewing» beside it when reviews are waiting."""
+    first: list[tuple[str, CallbackData]] = [(texts.SHOW_ANSWER, Reveal(shown=shown_id))]
+    if reviews_waiting:
+        first.append((texts.START_REVIEW, StartReview()))
+    return _markup(first, _skip_row(shown_id))
+
+
+def grade_label(grade: Grade, after: timedelta | None) -> str:
+    """«🙂 Знал · 2 дн.»: the grade and the interval it leads to."""
+    label = texts.GRADE_LABELS[grade]
+    if after is None:
+        return label
+    return texts.GRADE_WITH_INTERVAL.format(label=label, interval=short_interval(after))
+
+
+def grades(
+    shown_id: int, intervals: Mapping[Grade, timedelta] | None = None
+) -> InlineKeyboardMarkup:
+    after = intervals or {}
+    buttons = [(grade_label(g, after.get(g)), Rate(shown=shown_id, grade=int(g))) for g in Grade]
+    return _markup(
+        buttons[:2],
+        buttons[2:],
+        _skip_row(shown_id),
+        [(texts.REPORT_BUTTON, ReportAnswer(shown=shown_id))],
+    )
+
+
+def day_done(can_review_early: bool) -> InlineKeyboardMarkup | None:
+    return _markup([(texts.REVIEW_EARLY, ReviewEarly())]) if can_review_early else None
+
+
+def suspended(questions: list[Question]) -> InlineKeyboardMarkup:
+    rows: list[list[tuple[str, CallbackData]]] = [
+        [(_short(f"{n}. {q.question}"), Restore(question=q.id))] for n, q in enumerate(questions, 1)
+    ]
+    if len(questions) > 1:
+        rows.append([(texts.RESTORE_ALL, RestoreAll())])
+    return _markup(*rows)
+
+
+def _short(label: str, limit: int = 60) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def daily_offer() -> InlineKeyboardMarkup:
@@ -51,29 +110,57 @@ def daily_offer() -> InlineKeyboardMarkup:
     return _markup([(texts.DAILY_OFFER.format(time=at), DailyOn(at=at.replace(":", "-")))])
 
 
-def next_card(shown_id: int) -> InlineKeyboardMarkup:
+def next_card(shown_id: int, *, early: bool = False) -> InlineKeyboardMarkup:
+    return _markup(
+        [(texts.NEXT_QUESTION, NextEarly(after=shown_id) if early else NextCard(after=shown_id))],
+        [(texts.UNDO, Undo(shown=shown_id))],
+        [(texts.REPORT_BUTTON, ReportAnswer(shown=shown_id))],
+    )
+
+
+def after_suspend(shown_id: int) -> InlineKeyboardMarkup:
     return _markup([(texts.NEXT_QUESTION, NextCard(after=shown_id))])
 
 
-def topic_filter(topics: tuple[str, ...], levels: tuple[str, ...]) -> InlineKeyboardMarkup:
+def import_decision(pending_id: int) -> InlineKeyboardMarkup:
+    return _markup(
+        [
+            (texts.IMPORT_ADD, ImportAdd(pending=pending_id)),
+            (texts.IMPORT_CANCEL, ImportCancel(pending=pending_id)),
+        ]
+    )
+
+
+def resolve_reports(report_ids: list[int]) -> InlineKeyboardMarkup:
+    return _markup(
+        *[[(texts.REPORT_RESOLVE.format(report_id=r), ResolveReport(report=r))] for r in report_ids]
+    )
+
+
+def topic_filter(
+    topics: tuple[str, ...], levels: tuple[str, ...], level_counts: Mapping[str, int]
+) -> InlineKeyboardMarkup:
+    """Topic and level toggles; each level shows how many questions it has in the topics."""
     builder = InlineKeyboardBuilder()
     for key, label in TOPICS.items():
         mark = "✅" if key in topics else "▫️"
         builder.button(text=f"{mark} {label}", callback_data=ToggleTopic(topic=key))
     for key, label in LEVELS.items():
         mark = "✅" if key in levels else "▫️"
-        builder.button(text=f"{mark} {label}", callback_data=ToggleLevel(level=key))
+        text = texts.TOPICS_LEVEL.format(mark=mark, label=label, count=level_counts.get(key, 0))
+        builder.button(text=text, callback_data=ToggleLevel(level=key))
     builder.button(text=texts.TOPICS_ALL, callback_data=ResetFilter())
     builder.button(text=texts.TOPICS_DONE, callback_data=FilterDone())
     builder.adjust(*([2] * ((len(TOPICS) + 1) // 2)), len(LEVELS), 1, 1)
     return builder.as_markup()
 
 
-def stats_actions() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=texts.STATS_CHART, callback_data=StatsChart())
-    builder.button(text=texts.STATS_HARDEST, callback_data=StatsHardest())
-    return builder.as_markup()
+def stats_actions(due_now: int = 0) -> InlineKeyboardMarkup:
+    rows: list[list[tuple[str, CallbackData]]] = []
+    if due_now:
+        rows.append([(texts.REVIEW_NOW.format(count=due_now), StartReview())])
+    rows.append([(texts.STATS_CHART, StatsChart()), (texts.STATS_HARDEST, StatsHardest())])
+    return _markup(*rows)
 
 
 def drill(questions: list[Question]) -> InlineKeyboardMarkup:

@@ -32,3 +32,20 @@ def interval(delta: timedelta) -> str:
     if months < 12:
         return plural(months, "месяц", "месяца", "месяцев")
     return plural(round(days / 365), "год", "года", "лет")
+
+
+def short_interval(delta: timedelta) -> str:
+    """An interval for a button: «10 мин», «5 ч», «2 дн.», «3 мес.», «1 г.»."""
+    minutes = max(1, round(delta.total_seconds() / 60))
+    if minutes < 60:
+        return f"{minutes} мин"
+    hours = round(minutes / 60)
+    if hours < 24:
+        return f"{hours} ч"
+    days = round(hours / 24)
+    if days < 45:
+        return f"{days} дн."
+    months = round(days / 30)
+    if months < 12:
+        return f"{months} мес."
+    return f"{round(days / 365)} г."

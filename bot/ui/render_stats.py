@@ -2,12 +2,13 @@
 
 import html
 
-from bot.push.subscriptions import DailyState
 from bot.quiz.models import Question
 from bot.quiz.stats import Progress
+from bot.quiz.subscriptions import DailyState
 from bot.quiz.taxonomy import TOPICS
 from bot.ui import texts
 from bot.ui.plural import plural
+from bot.ui.render import day_name
 
 
 def bar(share: float, width: int = 10) -> str:
@@ -33,6 +34,8 @@ def progress(p: Progress, daily: DailyState) -> str:
         ),
         texts.STATS_KNOWN.format(share=round(p.known_share * 100), known=p.known, seen=p.seen),
         texts.STATS_DUE.format(now=p.due_now, week=p.due_week),
+        forecast(p),
+        retention(p),
     ]
     if p.streak:
         streak = texts.STATS_STREAK.format(days=plural(p.streak, "день", "дня", "дней"))
@@ -64,3 +67,29 @@ def hardest(rows: list[tuple[Question, int]]) -> str:
             texts.HARDEST_ROW.format(n=n, question=html.escape(question.question), misses=misses)
         )
     return "\n".join(lines)
+
+
+def retention(p: Progress) -> str:
+    if not p.due_reviews:
+        return texts.STATS_RETENTION_NONE
+    return texts.STATS_RETENTION.format(
+        share=round(p.retention * 100), known=p.recalled, total=p.due_reviews
+    )
+
+
+def forecast(p: Progress) -> str:
+    """«Повторения на 14 дней вперёд: сегодня — 3, завтра — 5, 27 ноября — 2» (busy days)."""
+    if not p.forecast:
+        return texts.STATS_FORECAST_NONE
+    today = p.forecast[0][0]
+    names = {0: texts.TODAY, 1: texts.TOMORROW}
+    busy = [
+        texts.STATS_FORECAST_DAY.format(
+            day=names.get((day - today).days) or day_name(day.day, day.month), count=count
+        )
+        for day, count in p.forecast
+        if count
+    ]
+    if not busy:
+        return texts.STATS_FORECAST_NONE
+    return texts.STATS_FORECAST.format(days=", ".join(busy))

@@ -4,12 +4,15 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?$")
+from bot.quiz.cities import zone_for_name
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.]?(\d{2}))?$")
+_MAX_ZONE_NAME = 40  # the longest IANA name is 32 characters
 _OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 
 
 def parse_daily_time(text: str) -> time | None:
-    """``09:30``, ``9:30``, ``9.30`` or ``9`` → a time; anything else → None."""
+    """``09:30``, ``9:30``, ``9.30``, ``0930``, ``930`` or ``9`` → a time; else None."""
     match = _TIME.match(text.strip())
     if not match:
         return None
@@ -20,11 +23,17 @@ def parse_daily_time(text: str) -> time | None:
 
 
 def parse_timezone(text: str) -> str | None:
-    """An IANA name (``Europe/Moscow``), ``UTC``, or an offset (``+3``, ``UTC-5``, ``+05:30``).
+    """A city or abbreviation (``Москва``, ``МСК``, see ``bot.quiz.cities``), an IANA name
+    (``Europe/Moscow``), ``UTC``, or an offset (``+3``, ``UTC-5``, ``+05:30``).
 
     Returns the canonical stored form (the IANA name, or ``UTC+03:00``), or None.
     """
     value = text.strip()
+    if len(value) > _MAX_ZONE_NAME:
+        return None
+    by_name = zone_for_name(value)
+    if by_name is not None:
+        return by_name
     if value.upper() in {"UTC", "GMT", "Z"}:
         return "UTC"
     match = _OFFSET.match(value)
@@ -37,7 +46,7 @@ def parse_timezone(text: str) -> str | None:
         return None
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory
         lowered = {name.lower(): name for name in available_timezones()}
         return lowered.get(value.lower())
     return value

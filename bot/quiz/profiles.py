@@ -1,0 +1,34 @@
+"""The user behind each update: registered once, read once, handed to every handler."""
+
+from collections.abc import Callable, Collection
+from dataclasses import replace
+from datetime import datetime
+
+from bot.quiz.models import UserProfile
+from bot.quiz.ports import UserStore
+
+
+class ProfileService:
+    def __init__(
+        self, *, store: UserStore, default_zone: str, clock: Callable[[], datetime]
+    ) -> None:
+        self._store = store
+        self._default_zone = default_zone
+        self._clock = clock
+
+    async def load(self, user_id: int, chat_id: int, first_name: str) -> UserProfile:
+        """The profile of the sender, registering them on their first update."""
+        return await self._store.load_user(
+            user_id, chat_id, first_name, self._clock(), self._default_zone
+        )
+
+    async def set_filter(
+        self, user: UserProfile, topics: Collection[str], levels: Collection[str]
+    ) -> UserProfile:
+        await self._store.set_filter(user.user_id, topics, levels)
+        return replace(user, topics=tuple(sorted(topics)), levels=tuple(sorted(levels)))
+
+    async def set_new_limit(self, user: UserProfile, new_per_day: int) -> UserProfile:
+        """How many new questions a day the user takes (due reviews are never limited)."""
+        await self._store.set_new_limit(user.user_id, new_per_day)
+        return replace(user, new_per_day=new_per_day)

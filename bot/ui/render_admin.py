@@ -1,0 +1,69 @@
+"""/admin and the admin's import preview as Telegram HTML."""
+
+import html
+
+from bot.quiz.importing import ImportPreview
+from bot.quiz.models import Report
+from bot.quiz.ports import Overview
+from bot.ui import texts
+
+
+def overview(data: Overview) -> str:
+    pushes = ", ".join(
+        f"{texts.PUSH_STATUSES.get(status, status)}: {count}"
+        for status, count in sorted(data.pushes_24h.items())
+    )
+    return texts.ADMIN_OVERVIEW.format(
+        users=data.users,
+        subscribers=data.subscribers,
+        ratings=data.ratings_24h,
+        pushes=pushes or "—",
+    )
+
+
+def reports(open_reports: list[Report]) -> str:
+    if not open_reports:
+        return texts.REPORTS_NONE
+    rows = [
+        texts.REPORT_ROW.format(
+            report_id=r.report_id,
+            question_id=html.escape(r.question_id),
+            text=html.escape(r.text if len(r.text) <= 200 else r.text[:199] + "…"),
+        )
+        for r in open_reports
+    ]
+    return "\n".join([texts.REPORTS_TITLE, "", *rows])
+
+
+def import_preview(preview: ImportPreview, shown: int = 5) -> str:
+    lines = [
+        texts.IMPORT_PREVIEW.format(
+            format=html.escape(preview.format_name),
+            new=len(preview.new),
+            present=preview.already_present,
+            skipped=len(preview.skipped),
+        )
+    ]
+    if preview.new:
+        lines.append("")
+        lines += [
+            texts.IMPORT_NEW_ROW.format(question=html.escape(_short(e["question"])))
+            for e in preview.new[:shown]
+        ]
+        if len(preview.new) > shown:
+            lines.append(texts.IMPORT_MORE.format(count=len(preview.new) - shown))
+    if preview.skipped:
+        lines.append("")
+        lines += [
+            texts.IMPORT_SKIPPED_ROW.format(
+                reason=html.escape(reason), question=html.escape(_short(question) or "—")
+            )
+            for question, reason in preview.skipped[:shown]
+        ]
+    if not preview.new:
+        lines += ["", texts.IMPORT_NOTHING]
+    return "\n".join(lines)
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
