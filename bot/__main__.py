@@ -1,92 +1,29 @@
-"""Entry point: settings → storage → bank → dispatcher → long polling until SIGINT/SIGTERM."""
+"""``python -m bot`` runs the bot; ``migrate``, ``migrate-data`` and ``webhook`` are the
+operator's commands. Every start-up failure ends in one clear paragraph and exit code 2."""
 
+import argparse
 import asyncio
 import logging
 import sys
-from datetime import timedelta
-from zoneinfo import ZoneInfo
+from collections.abc import Coroutine
+from typing import Any
 
-from aiogram import Bot
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
-from aiogram.exceptions import (
-    TelegramNetworkError,
-    TelegramServerError,
-    TelegramUnauthorizedError,
-)
-from aiogram.types import User
+from aiogram.exceptions import TelegramUnauthorizedError
 from pydantic import ValidationError
 
-from bot.app import PushSettings, build_dispatcher, build_services
+from bot import ops
 from bot.config import Settings
-from bot.quiz.bank import BankError, load_bank
-from bot.retry import RetryRequests
-from bot.storage.db import connect
-from bot.storage.repo import Repository
-from bot.telegram_session import PinnedResponseSession
+from bot.logs import setup_logging
+from bot.quiz.bank import BankError
+from bot.serve import StartupError, run
+from bot.storage.db import DatabaseUnavailable
+from bot.ui import texts
 
 log = logging.getLogger("bot")
 
 
-def make_bot(settings: Settings, *, bulk: bool = False) -> Bot:
-    """A Bot on its own HTTP session; ``bulk`` (the daily push) never repeats a call whose
-    connection broke, since Telegram may already have delivered it."""
-    session = PinnedResponseSession()
-    if settings.telegram_api_url:
-        session = PinnedResponseSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    session.middleware(RetryRequests(retry_network_errors=not bulk))
-    return Bot(
-        token=settings.bot_token.get_secret_value(),
-        session=session,
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
-    )
-
-
-async def wait_for_telegram(bot: Bot) -> User:
-    """getMe until Telegram answers: a wrong token fails at once, a network outage waits."""
-    delay = 1.0
-    while True:
-        try:
-            return await bot.get_me()
-        except (TelegramNetworkError, TelegramServerError) as exc:
-            log.warning("Telegram is unreachable (%s); retrying in %.0fs", exc, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
-
-
-async def run(settings: Settings) -> None:
-    bank = load_bank(settings.content_dir)
-    log.info("bank loaded: %d questions from %s", len(bank), settings.content_dir)
-    conn = await connect(settings.db_path)
-    try:
-        services = build_services(
-            bank=bank,
-            repo=Repository(conn),
-            zone=ZoneInfo(settings.default_timezone),
-            push=PushSettings(
-                rate=settings.push_rate,
-                grace=timedelta(hours=settings.push_grace_hours),
-                tick_seconds=settings.push_tick_seconds,
-            ),
-            push_bot_factory=lambda: make_bot(settings, bulk=True),
-        )
-        dp = build_dispatcher(services, admin_ids=settings.admin_ids)
-        bot = make_bot(settings)
-        try:
-            me = await wait_for_telegram(bot)
-        except BaseException:
-            await bot.session.close()
-            raise
-        log.info("connected as @%s", me.username)
-        await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
-    finally:
-        await conn.close()
-        log.info("stopped cleanly")
-
-
 def _settings_error(exc: ValidationError) -> str:
-    lines = ["Настройки неверны (см. .env.example):"]
+    lines = [texts.STARTUP_SETTINGS]
     for error in exc.errors():
         name = ".".join(str(p) for p in error["loc"]).upper() or "?"
         reason = "не задан" if error["type"] == "missing" else error["msg"]
@@ -95,24 +32,60 @@ def _settings_error(exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot (the default)")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    copy = commands.add_parser("migrate-data", help="copy an SQLite database into PostgreSQL")
+    copy.add_argument("--from", dest="source", required=True, help="sqlite:///path/to/bot.db")
+    copy.add_argument("--to", dest="target", required=True, help="postgresql://…")
+    hook = commands.add_parser("webhook", help="register, show or delete the webhook")
+    hook.add_argument("action", choices=["set", "info", "delete"])
+    return parser.parse_args(argv)
+
+
+def _perform(args: argparse.Namespace, settings: Settings) -> Coroutine[Any, Any, str | None]:
+    if args.command == "migrate":
+        return ops.migrate(settings)
+    if args.command == "migrate-data":
+        return ops.migrate_data(args.source, args.target)
+    if args.command == "webhook":
+        return ops.webhook(settings, args.action)
+
+    async def serve() -> None:
+        await run(settings)
+
+    return serve()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     try:
         settings = Settings()
     except ValidationError as exc:
         print(_settings_error(exc), file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    setup_logging(settings.log_level, secrets=[settings.bot_token.get_secret_value()])
     try:
-        asyncio.run(run(settings))
+        said = asyncio.run(_perform(args, settings))
     except BankError as exc:
-        print("Банк вопросов не прошёл проверку:", file=sys.stderr)
+        print(texts.STARTUP_BANK, file=sys.stderr)
         print("\n".join(f"  - {p}" for p in exc.problems), file=sys.stderr)
         return 2
-    except TelegramUnauthorizedError:
-        print("Telegram не принял BOT_TOKEN (401 Unauthorized): проверьте токен.", file=sys.stderr)
+    except DatabaseUnavailable as exc:
+        log.debug("database unavailable: %s", exc.detail)
+        reason = texts.STARTUP_DATABASE_REASONS[exc.reason.name]
+        print(texts.STARTUP_DATABASE.format(path=exc.path, reason=reason), file=sys.stderr)
         return 2
+    except TelegramUnauthorizedError:
+        print(texts.STARTUP_UNAUTHORIZED, file=sys.stderr)
+        return 2
+    except StartupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if said:
+        print(said)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Wiring: the dispatcher with its routers, middlewares and injected services."""
+"""Wiring: services over the storage engine, and the dispatcher with its routers,
+middlewares and injected services."""
 
 import logging
 import random
@@ -7,26 +8,36 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, F
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
-from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.memory import DisabledEventIsolation, SimpleEventIsolation
 from aiogram.types import BotCommand
 
 from bot.handlers import get_routers
-from bot.handlers.middlewares import AnswerCallbacks, InFlightUpdates
+from bot.handlers.middlewares import CallbackAnswers, InFlightUpdates, Throttle, UserMiddleware
+from bot.leadership import Leadership, Lease, LocalLease
 from bot.push.runner import DailyPush
-from bot.push.subscriptions import Subscriptions
+from bot.quiz.admin import AdminService
 from bot.quiz.bank import Bank
+from bot.quiz.catalog import BankRefresher, LiveBank
+from bot.quiz.importing import ImportService
+from bot.quiz.profiles import ProfileService
+from bot.quiz.reports import ReportService
 from bot.quiz.scheduling import SpacedRepetition
+from bot.quiz.search import QuestionSearch
 from bot.quiz.service import QuizService
 from bot.quiz.stats import StatsService
-from bot.storage.admin_repo import AdminRepository
-from bot.storage.pushes import PushStore
-from bot.storage.repo import Repository
-from bot.storage.stats_repo import StatsRepository
+from bot.quiz.subscriptions import Subscriptions
+from bot.ratelimit import NoLimit, RateLimiter
+from bot.storage.engine import Storage
 from bot.ui import texts
+from bot.web.metrics import Metrics, UpdateMetrics
 
 log = logging.getLogger(__name__)
+# How often each replica looks for questions imported through another one.
+BANK_REFRESH_SECONDS = 30.0
+Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
@@ -37,11 +48,17 @@ def utc_now() -> datetime:
 class Services:
     """Everything handlers receive, built once at start-up."""
 
-    repo: Repository
+    profiles: ProfileService
     quiz: QuizService
     subscriptions: Subscriptions
     daily: DailyPush
     stats: StatsService
+    admin: AdminService
+    bank: LiveBank
+    imports: ImportService
+    reports: ReportService
+    search: QuestionSearch
+    clock: Clock
 
 
 @dataclass(frozen=True)
@@ -54,25 +71,27 @@ class PushSettings:
 def build_services(
     *,
     bank: Bank,
-    repo: Repository,
+    storage: Storage,
     zone: ZoneInfo,
-    clock: Callable[[], datetime] = utc_now,
+    clock: Clock = utc_now,
     rng: random.Random | None = None,
     push: PushSettings | None = None,
     push_bot_factory: Callable[[], Bot] | None = None,
+    srs: SpacedRepetition | None = None,
 ) -> Services:
+    """The domain services over the storage engine."""
     push = push or PushSettings()
+    live = LiveBank(bank, storage.imports)
     quiz = QuizService(
-        bank=bank,
-        repo=repo,
-        srs=SpacedRepetition(),
+        bank=live,
+        store=storage.quiz,
+        srs=srs or SpacedRepetition(),
         clock=clock,
         rng=rng or random.Random(),
+        default_zone=zone.key,
     )
-    store = PushStore(repo)
-    subscriptions = Subscriptions(repo=repo, store=store, default_zone=zone.key, clock=clock)
     daily = DailyPush(
-        store=store,
+        store=storage.pushes,
         quiz=quiz,
         default_zone=zone.key,
         rate=push.rate,
@@ -81,8 +100,19 @@ def build_services(
         clock=clock,
         bot_factory=push_bot_factory,
     )
-    stats = StatsService(bank=bank, repo=StatsRepository(repo), clock=clock)
-    return Services(repo=repo, quiz=quiz, subscriptions=subscriptions, daily=daily, stats=stats)
+    return Services(
+        profiles=ProfileService(store=storage.quiz, default_zone=zone.key, clock=clock),
+        quiz=quiz,
+        subscriptions=Subscriptions(store=storage.subscriptions, clock=clock),
+        daily=daily,
+        stats=StatsService(bank=live, repo=storage.stats, clock=clock),
+        admin=AdminService(store=storage.admin, clock=clock),
+        bank=live,
+        imports=ImportService(live=live, store=storage.imports, clock=clock),
+        reports=ReportService(store=storage.reports, clock=clock),
+        search=QuestionSearch(live),
+        clock=clock,
+    )
 
 
 async def register_commands(bot: Bot) -> None:
@@ -95,30 +125,67 @@ async def register_commands(bot: Bot) -> None:
 
 
 def build_dispatcher(
-    services: Services, *, run_push: bool = True, admin_ids: frozenset[int] = frozenset()
+    services: Services,
+    *,
+    run_push: bool = True,
+    admin_ids: frozenset[int] = frozenset(),
+    isolate_users: bool = True,
+    lease: Lease | None = None,
+    metrics: Metrics | None = None,
+    rate_limiter: RateLimiter | None = None,
 ) -> Dispatcher:
-    """A fresh dispatcher: per-user event isolation so fast double taps run one at a time."""
+    """A fresh dispatcher: per-user event isolation so fast double taps run one at a time,
+    and a per-user rate limit (``rate_limiter``; none by default) ahead of everything else.
+
+    Isolation is a courtesy (ordered replies), not what keeps data right: every use case is
+    correct by itself in the database, which tests check with ``isolate_users=False``.
+    """
     in_flight = InFlightUpdates()
+    leadership = Leadership(
+        lease or LocalLease(),
+        services.daily,
+        on_change=(lambda leading: metrics.push_leader.set(int(leading))) if metrics else None,
+    )
     dp = Dispatcher(
-        events_isolation=SimpleEventIsolation(),
-        repo=services.repo,
+        events_isolation=SimpleEventIsolation() if isolate_users else DisabledEventIsolation(),
+        disable_fsm=True,  # registered below, after the in-flight tracker
+        profiles=services.profiles,
         quiz=services.quiz,
         subscriptions=services.subscriptions,
         stats=services.stats,
-        admin=AdminRepository(services.repo),
+        admin=services.admin,
+        imports=services.imports,
+        reports=services.reports,
+        search=services.search,
+        admin_ids=admin_ids,
+        clock=services.clock,
     )
+    if metrics is not None:
+        dp.update.outer_middleware(UpdateMetrics(metrics))
+    # Updates waiting for a user's lock (held by aiogram's FSM middleware) count as in flight.
     dp.update.outer_middleware(in_flight)
-    dp.callback_query.middleware(AnswerCallbacks())
+    dp.update.outer_middleware(Throttle(rate_limiter or NoLimit()))
+    dp.update.outer_middleware(dp.fsm)
+    dp.message.filter(F.chat.type == ChatType.PRIVATE)
+    user_middleware = UserMiddleware(services.profiles)
+    dp.message.outer_middleware(user_middleware)
+    dp.callback_query.outer_middleware(user_middleware)
+    dp.callback_query.middleware(CallbackAnswers())
     dp.include_routers(*get_routers(admin_ids))
 
+    refresher = BankRefresher(services.bank, BANK_REFRESH_SECONDS)
+
     async def on_startup(bot: Bot) -> None:
+        await services.bank.refresh()
+        refresher.start()
         await register_commands(bot)
         if run_push:
-            await services.daily.start(bot)
+            await leadership.start(bot)
 
     async def on_shutdown() -> None:
+        await refresher.stop()
         if run_push:
-            await services.daily.stop()
+            await leadership.stop()
         await in_flight.wait(seconds=10)
 
     dp.startup.register(on_startup)

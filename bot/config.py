@@ -2,13 +2,15 @@
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class Settings(BaseSettings):
@@ -26,6 +28,17 @@ class Settings(BaseSettings):
     push_rate: float = Field(default=25.0, gt=0, le=1000)
     push_grace_hours: float = Field(default=3.0, ge=0, le=23)
     push_tick_seconds: float = Field(default=60.0, ge=0.2, le=60)
+    # Production mode (see README «Production»).
+    database_url: str | None = None
+    bot_mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_path: str = "/telegram"
+    web_host: str = "0.0.0.0"
+    web_port: int = Field(default=8080, ge=1, le=65535)
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    user_rate: float = Field(default=1.0, ge=0, le=1000)
+    user_burst: int = Field(default=20, ge=1, le=10_000)
 
     @field_validator("bot_token")
     @classmethod
@@ -45,17 +58,76 @@ class Settings(BaseSettings):
 
     @field_validator("telegram_api_url")
     @classmethod
-    def _empty_is_default(cls, value: str | None) -> str | None:
-        return value.rstrip("/") or None if value else None
+    def _api_url(cls, value: str | None) -> str | None:
+        value = (value or "").strip().rstrip("/")
+        if not value:
+            return None
+        try:
+            parts = urlsplit(value)
+            valid = parts.scheme in {"http", "https"} and bool(parts.hostname)
+            valid = valid and (parts.port is None or parts.port > 0)  # a bad port raises
+        except ValueError:
+            valid = False
+        if not valid:
+            raise ValueError(
+                "нужен полный адрес сервера Bot API со схемой http:// или https://, например"
+                " http://127.0.0.1:8081 (или пусто — тогда сервер самого Telegram)"
+            )
+        return value
 
     @field_validator("default_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"неизвестный часовой пояс {value!r}") from exc
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+            # OSError: a tzdata directory such as "Europe" is not a zone.
+            raise ValueError(
+                f"неизвестный часовой пояс {value!r}: нужно название из базы IANA,"
+                " например Europe/Moscow"
+            ) from exc
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        value = value.strip()
+        if not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError(
+                "ожидается postgresql://пользователь:пароль@хост:порт/база"
+                " (пусто — встроенный SQLite в DB_PATH)"
+            )
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not _SECRET.match(value.get_secret_value()):
+            raise ValueError("1–256 символов: латиница, цифры, «_» и «-» (так требует Telegram)")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _path_shape(cls, value: str) -> str:
+        return value if value.startswith("/") else f"/{value}"
+
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _empty_port(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> "Settings":
+        if self.bot_mode == "webhook" and self.webhook_secret is None:
+            raise ValueError(
+                "BOT_MODE=webhook требует WEBHOOK_SECRET: без него любой мог бы слать боту"
+                " поддельные обновления"
+            )
+        return self
 
     @field_validator("log_level")
     @classmethod

@@ -20,8 +20,10 @@ from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
 from bot.app import build_dispatcher, build_services
 from bot.quiz.bank import Bank
-from bot.storage.db import connect
-from bot.storage.repo import Repository
+from bot.quiz.scheduling import SpacedRepetition
+from bot.ratelimit import RateLimiter
+from bot.storage.engine import QuizStore, Storage
+from tests.engines import ENGINES, Inspector, open_engine
 from tests.factories import FakeClock, bank, question
 from tests.handlers.recording_session import RecordingSession
 
@@ -34,22 +36,30 @@ class Harness:
     dp: Dispatcher
     bot: Bot
     session: RecordingSession
-    repo: Repository
+    storage: Storage
+    db: Inspector
     clock: FakeClock
     _ids: itertools.count[int]
+
+    @property
+    def repo(self) -> QuizStore:
+        return self.storage.quiz
 
     async def send(self, user_id: int, text: str, chat_type: str = "private") -> None:
         entities = []
         if text.startswith("/"):
             entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        await self.deliver(user_id, chat_type, text=text, entities=entities)
+
+    async def deliver(self, user_id: int, chat_type: str = "private", **fields: Any) -> None:
+        """A message from ``user_id`` with the given fields (a document, a forward…)."""
         message = Message.model_validate(
             {
                 "message_id": next(self._ids),
                 "date": datetime.now(UTC),
                 "chat": {"id": user_id if chat_type == "private" else -100, "type": chat_type},
                 "from": {"id": user_id, "is_bot": False, "first_name": "Аня"},
-                "text": text,
-                "entities": entities,
+                **fields,
             }
         )
         await self.dp.feed_update(self.bot, Update(update_id=next(self._ids), message=message))
@@ -91,16 +101,44 @@ def quiz_bank() -> Bank:
 
 
 @pytest.fixture
-async def harness(tmp_path: Path, quiz_bank: Bank) -> AsyncIterator[Harness]:
-    conn = await connect(tmp_path / "bot.db")
-    repo = Repository(conn)
-    clock = FakeClock()
-    services = build_services(
-        bank=quiz_bank, repo=repo, zone=ZoneInfo("Europe/Moscow"), clock=clock,
-        rng=random.Random(3),
-    )  # fmt: skip
-    session = RecordingSession()
-    bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
-    dp = build_dispatcher(services, admin_ids=frozenset({ADMIN}))
-    yield Harness(dp, bot, session, repo, clock, itertools.count(1))
-    await conn.close()
+def isolate_users() -> bool:
+    """Per-user event isolation; tests of truly concurrent taps turn it off."""
+    return True
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """The storage engine of the test (a test may narrow it: parametrize it indirectly)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def rate_limiter() -> RateLimiter | None:
+    """No flood control unless a test brings its own."""
+    return None
+
+
+@pytest.fixture
+async def harness(
+    engine: str,
+    tmp_path: Path,
+    quiz_bank: Bank,
+    isolate_users: bool,
+    rate_limiter: RateLimiter | None,
+) -> AsyncIterator[Harness]:
+    async for storage, db in open_engine(engine, tmp_path / "bot.db"):
+        clock = FakeClock()
+        services = build_services(
+            bank=quiz_bank, storage=storage, zone=ZoneInfo("Europe/Moscow"), clock=clock,
+            rng=random.Random(3), srs=SpacedRepetition(fuzzing=False),
+        )  # fmt: skip
+        session = RecordingSession()
+        bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+        dp = build_dispatcher(
+            services,
+            admin_ids=frozenset({ADMIN}),
+            isolate_users=isolate_users,
+            run_push=False,
+            rate_limiter=rate_limiter,
+        )
+        yield Harness(dp, bot, session, storage, db, clock, itertools.count(1))

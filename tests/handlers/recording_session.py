@@ -3,6 +3,7 @@
 Prepared errors can be queued per method, to check the handlers' fault handling.
 """
 
+import asyncio
 import itertools
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
@@ -14,12 +15,13 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     SendMessage,
     SendPhoto,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, Message
+from aiogram.types import Chat, File, Message
 
 
 class RecordingSession(BaseSession):
@@ -28,6 +30,9 @@ class RecordingSession(BaseSession):
         self.requests: list[TelegramMethod[Any]] = []
         self.errors: dict[type[TelegramMethod[Any]], list[TelegramAPIError]] = {}
         self._ids = itertools.count(1000)
+        self.files: dict[str, bytes] = {}  # file_id → content, for getFile + download
+        # While set to an unset event, every request waits for it (a slow Telegram).
+        self.hold: asyncio.Event | None = None
 
     def fail_next(self, method: type[TelegramMethod[Any]], error: TelegramAPIError) -> None:
         self.errors.setdefault(method, []).append(error)
@@ -45,13 +50,15 @@ class RecordingSession(BaseSession):
         timeout: int = 30,
         chunk_size: int = 65536,
         raise_for_status: bool = True,
-    ) -> AsyncGenerator[bytes, None]:  # pragma: no cover
-        yield b""
+    ) -> AsyncGenerator[bytes, None]:
+        yield self.files[url.rsplit("/", 1)[-1]]
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
         self.requests.append(method)
+        if self.hold is not None:
+            await self.hold.wait()
         queued = self.errors.get(type(method))
         if queued:
             raise queued.pop(0)
@@ -67,4 +74,6 @@ class RecordingSession(BaseSession):
                 chat=Chat(id=chat_id, type="private"),
                 text=getattr(method, "text", None),
             )
+        if isinstance(method, GetFile):
+            return File(file_id=method.file_id, file_unique_id="u", file_path=method.file_id)
         return True

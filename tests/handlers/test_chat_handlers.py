@@ -43,14 +43,14 @@ async def test_topic_toggles_persist_and_restrict_quiz(harness: Harness) -> None
     screen = harness.last_sent()
     assert "из 3" in screen.text
     labels = [label for label, _ in harness.buttons(screen)]
-    assert "▫️ NLP" in labels and "▫️ Junior" in labels
+    assert "▫️ NLP" in labels and "▫️ Junior (1)" in labels
 
     await harness.press(USER, "tt:nlp")
 
     edit = harness.session.sent(EditMessageText)[-1]
     assert "<b>1</b> из 3" in edit.text
     assert "✅ NLP" in [label for label, _ in harness.buttons(edit)]
-    user = await harness.repo.get_user(USER)
+    user = await harness.repo.get_user(USER, "Europe/Moscow")
     assert user is not None and user.topics == ("nlp",)
     for _ in range(3):
         await harness.send(USER, "/quiz")
@@ -73,7 +73,7 @@ async def test_reset_clears_the_filter(harness: Harness) -> None:
     await harness.press(USER, "tr")
     await harness.press(USER, "td")
 
-    user = await harness.repo.get_user(USER)
+    user = await harness.repo.get_user(USER, "Europe/Moscow")
     assert user is not None and user.topics == () and user.levels == ()
     assert (
         harness.session.sent(AnswerCallbackQuery)[-1].text == "Сохранено. Вопросов под фильтр: 3."
@@ -90,4 +90,4 @@ async def test_admin_overview_only_for_admins(harness: Harness) -> None:
     await harness.send(ADMIN, "/admin")
 
     text = harness.last_sent().text
-    assert "Пользователей: 1" in text and "Оценок за сутки: 0" in text
+    assert "Пользователей: 2" in text and "Оценок за сутки: 0" in text  # the admin is one

@@ -5,14 +5,13 @@ from datetime import UTC, datetime
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import ChatMemberUpdated, Update
 
-from bot.storage.pushes import PushStore
 from tests.handlers.conftest import Harness
 
 USER = 99
 
 
 async def _subscription(h: Harness) -> tuple[str, str] | None:
-    sub = await PushStore(h.repo).subscription(USER)
+    sub = await h.storage.pushes.subscription(USER)
     return None if sub is None else (sub.daily_time, f"{sub.next_push_at:%Y-%m-%d %H:%M}")
 
 

@@ -32,4 +32,4 @@ async def test_long_answer_is_split_into_messages_without_losing_a_word(harness:
     for i in range(12):
         assert f"Абзац {i}:" in joined
     assert joined.count("слово") == 12 * 150
-    assert harness.buttons(continuations[-1])[0][0] == "😶 Не знал"
+    assert harness.buttons(continuations[-1])[0][0] == "😶 Не знал · 10 мин"

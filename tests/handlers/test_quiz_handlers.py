@@ -1,6 +1,5 @@
 """Handlers fed real updates through the dispatcher; Telegram is a recording session."""
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -25,9 +24,8 @@ async def _card(h: Harness) -> tuple[int, str]:
     return int(data.split(":")[1]), sent.text
 
 
-def _ratings(tmp_path: Path) -> list[tuple[int, int]]:
-    with sqlite3.connect(tmp_path / "bot.db") as db:
-        return db.execute("SELECT shown_id, rating FROM ratings").fetchall()
+async def _ratings(h: Harness) -> list[tuple[object, ...]]:
+    return await h.db.rows("SELECT shown_id, rating FROM ratings")
 
 
 async def test_quiz_card_shows_question_in_bold_with_topic(harness: Harness) -> None:
@@ -48,7 +46,8 @@ async def test_reveal_edits_the_card_with_escaped_answer_and_four_grades(
     edit = harness.session.sent(EditMessageText)[-1]
     assert "Ответ с &lt;тегом&gt; &amp; амперсандом." in edit.text
     assert [label for label, _ in harness.buttons(edit)] == [
-        "😶 Не знал", "😬 С трудом", "🙂 Знал", "😎 Легко",
+        "😶 Не знал · 10 мин", "😬 С трудом · 15 мин", "🙂 Знал · 2 дн.", "😎 Легко · 8 дн.",
+        "⏭ Пропустить", "🚫 Больше не показывать", "⚠️ Ошибка в ответе",
     ]  # fmt: skip
     assert len(harness.session.sent(AnswerCallbackQuery)) == 1
 
@@ -61,12 +60,16 @@ async def test_rating_is_saved_and_card_says_when_it_returns(
 
     await harness.press(USER, f"rt:{shown}:3")
 
-    assert _ratings(tmp_path) == [(shown, 3)]
+    assert await _ratings(harness) == [(shown, 3)]
     edit = harness.session.sent(EditMessageText)[-1]
-    assert "✅ Оценка: «🙂 Знал». Вопрос вернётся через" in edit.text
-    assert [label for label, _ in harness.buttons(edit)] == ["➡️ Следующий вопрос"]
+    assert "\n\nОценка: «Знал». Вопрос вернётся через 2 дня (3 марта, 08:00)." in edit.text
+    assert [label for label, _ in harness.buttons(edit)] == [
+        "➡️ Следующий вопрос",
+        "↩️ Отменить оценку",
+        "⚠️ Ошибка в ответе",
+    ]
     answer = harness.session.sent(AnswerCallbackQuery)[-1]
-    assert answer.text == "Сохранено: «🙂 Знал»"
+    assert answer.text == "Сохранено: «Знал»"
 
 
 async def test_second_tap_on_rating_records_once(harness: Harness, tmp_path: Path) -> None:
@@ -79,10 +82,8 @@ async def test_second_tap_on_rating_records_once(harness: Harness, tmp_path: Pat
 
     await harness.press(USER, f"rt:{shown}:4")
 
-    assert _ratings(tmp_path) == [(shown, 1)]
-    assert (
-        harness.session.sent(AnswerCallbackQuery)[-1].text == "Оценка уже сохранена: «😶 Не знал»."
-    )
+    assert await _ratings(harness) == [(shown, 1)]
+    assert harness.session.sent(AnswerCallbackQuery)[-1].text == "Оценка уже сохранена: «Не знал»."
 
 
 @pytest.mark.parametrize(
@@ -100,7 +101,7 @@ async def test_forged_or_malformed_buttons_get_an_answer_and_change_nothing(
     answers = harness.session.sent(AnswerCallbackQuery)
     assert len(answers) == 1 and answers[0].text
     assert harness.session.sent(EditMessageText) == []
-    assert _ratings(tmp_path) == []
+    assert await _ratings(harness) == []
 
 
 async def test_someone_elses_card_is_refused(harness: Harness, tmp_path: Path) -> None:
@@ -109,7 +110,7 @@ async def test_someone_elses_card_is_refused(harness: Harness, tmp_path: Path) -
     await harness.press(USER + 1, f"rt:{shown}:3")
 
     assert harness.session.sent(AnswerCallbackQuery)[-1].text == "Это чужая карточка."
-    assert _ratings(tmp_path) == []
+    assert await _ratings(harness) == []
 
 
 async def test_query_too_old_does_not_break_the_rating(harness: Harness, tmp_path: Path) -> None:
@@ -124,7 +125,7 @@ async def test_query_too_old_does_not_break_the_rating(harness: Harness, tmp_pat
 
     await harness.press(USER, f"rt:{shown}:2")
 
-    assert _ratings(tmp_path) == [(shown, 2)]
+    assert await _ratings(harness) == [(shown, 2)]
 
 
 async def test_next_button_pressed_twice_sends_one_card(harness: Harness) -> None:

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.push.clock import (
+from bot.quiz.clock import (
     first_slot_after,
     parse_daily_time,
     parse_timezone,

@@ -1,18 +1,29 @@
 """Who is due: local time reached, not pushed that day, within the grace window."""
 
 import sqlite3
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.push.planner import PushPlanner
-from bot.push.subscriptions import Subscriptions
+from bot.quiz.models import UserProfile
+from bot.quiz.subscriptions import Subscriptions
+from bot.storage.engine import Storage
 from bot.storage.pushes import PushStore
 from bot.storage.repo import Repository
+from tests.engines import Inspector, open_engine
 from tests.factories import FakeClock
 
 GRACE = timedelta(hours=3)
+
+
+@pytest.fixture
+async def engine_storage(tmp_path: Path) -> AsyncIterator[tuple[Storage, Inspector]]:
+    """SQLite only until the push queue has its PostgreSQL tests."""
+    async for pair in open_engine("sqlite", tmp_path / "test.db"):
+        yield pair
 
 
 @pytest.fixture
@@ -27,7 +38,7 @@ def store(repo: Repository) -> PushStore:
 
 @pytest.fixture
 def subs(repo: Repository, store: PushStore, clock: FakeClock) -> Subscriptions:
-    return Subscriptions(repo=repo, store=store, default_zone="Europe/Moscow", clock=clock)
+    return Subscriptions(store=store, clock=clock)
 
 
 @pytest.fixture
@@ -35,9 +46,8 @@ def planner(store: PushStore) -> PushPlanner:
     return PushPlanner(store, "Europe/Moscow", GRACE)
 
 
-async def _user(repo: Repository, user_id: int, clock: FakeClock) -> int:
-    await repo.ensure_user(user_id, user_id, "u", clock())
-    return user_id
+async def _user(repo: Repository, user_id: int, clock: FakeClock) -> UserProfile:
+    return await repo.load_user(user_id, user_id, "u", clock(), "Europe/Moscow")
 
 
 def _pushes(tmp_path: Path) -> list[tuple[int, str, str]]:
@@ -75,6 +85,7 @@ async def test_each_user_at_their_own_local_time(
 ) -> None:
     moscow, almaty = await _user(repo, 1, clock), await _user(repo, 2, clock)
     await subs.set_timezone(almaty, "Asia/Almaty")  # UTC+5
+    almaty = await _user(repo, 2, clock)
     await subs.subscribe(moscow, time(9, 0))  # 06:00 UTC
     await subs.subscribe(almaty, time(9, 0))  # 04:00 UTC, already passed → tomorrow
 
@@ -141,6 +152,7 @@ async def test_one_push_a_day_across_dst(
 ) -> None:
     user = await _user(repo, 1, clock)
     await subs.set_timezone(user, "Europe/Berlin")
+    user = await _user(repo, 1, clock)
     clock.now = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)
     await subs.subscribe(user, time(9, 0))
 

@@ -3,6 +3,7 @@
 import asyncio
 import random
 import sqlite3
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -13,16 +14,25 @@ from aiogram.methods import SendMessage
 
 from bot.push.planner import PushPlanner
 from bot.push.sender import PushSender
-from bot.push.subscriptions import Subscriptions
 from bot.quiz.scheduling import SpacedRepetition
 from bot.quiz.service import QuizService
+from bot.quiz.subscriptions import Subscriptions
+from bot.storage.engine import Storage
 from bot.storage.pushes import PushStore
 from bot.storage.repo import Repository
+from tests.engines import Inspector, open_engine
 from tests.factories import FakeClock, bank, question
 from tests.handlers.recording_session import RecordingSession
 
 GRACE = timedelta(hours=3)
 Setup = tuple[PushStore, PushSender, RecordingSession]
+
+
+@pytest.fixture
+async def engine_storage(tmp_path: Path) -> AsyncIterator[tuple[Storage, Inspector]]:
+    """SQLite only until the push queue has its PostgreSQL tests."""
+    async for pair in open_engine("sqlite", tmp_path / "test.db"):
+        yield pair
 
 
 @pytest.fixture
@@ -33,15 +43,15 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def setup(repo: Repository, clock: FakeClock) -> Setup:
     store = PushStore(repo)
-    subs = Subscriptions(repo=repo, store=store, default_zone="Europe/Moscow", clock=clock)
+    subs = Subscriptions(store=store, clock=clock)
     for user in (1, 2, 3):
-        await repo.ensure_user(user, user, "u", clock())
-        await subs.subscribe(user, time(8, 30))
+        profile = await repo.load_user(user, user, "u", clock(), "Europe/Moscow")
+        await subs.subscribe(profile, time(8, 30))
     clock.advance(hours=1)  # 09:00 Moscow: everyone is due
     await PushPlanner(store, "Europe/Moscow", GRACE).tick(clock())
     session = RecordingSession()
     quiz = QuizService(
-        bank=bank(question("a"), question("b")), repo=repo, srs=SpacedRepetition(),
+        bank=bank(question("a"), question("b")), store=repo, srs=SpacedRepetition(),
         clock=clock, rng=random.Random(1),
     )  # fmt: skip
     sender = PushSender(

@@ -1,16 +1,16 @@
 """The quiz loop's domain over a real SQLite file, without Telegram."""
 
+import asyncio
 import random
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from bot.quiz.grades import Grade
 from bot.quiz.scheduling import SpacedRepetition
 from bot.quiz.service import CardStatus, QuizService
-from bot.storage.repo import Repository
+from bot.storage.engine import QuizStore
+from tests.engines import Inspector
 from tests.factories import FakeClock, bank, question
 
 USER = 42
@@ -22,11 +22,11 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def quiz(repo: Repository, clock: FakeClock) -> QuizService:
-    await repo.ensure_user(USER, USER, "Аня", clock())
+async def quiz(repo: QuizStore, clock: FakeClock) -> QuizService:
+    await repo.load_user(USER, USER, "Аня", clock(), "Europe/Moscow")
     return QuizService(
         bank=bank(question("a"), question("b"), question("c", topics=("nlp",))),
-        repo=repo,
+        store=repo,
         srs=SpacedRepetition(),
         clock=clock,
         rng=random.Random(7),
@@ -72,8 +72,8 @@ async def test_rating_moves_the_card_into_the_future(quiz: QuizService, clock: F
     assert good.rating.rated_at == clock()
 
 
-async def test_easy_schedules_later_than_forgot(quiz: QuizService, repo: Repository) -> None:
-    await repo.ensure_user(USER + 1, USER + 1, "Боря", FakeClock()())
+async def test_easy_schedules_later_than_forgot(quiz: QuizService, repo: QuizStore) -> None:
+    await repo.load_user(USER + 1, USER + 1, "Боря", FakeClock()(), "Europe/Moscow")
     easy_card = await quiz.next_card(USER)
     forgot_card = await quiz.next_card(USER + 1)
     assert easy_card is not None and forgot_card is not None
@@ -86,7 +86,7 @@ async def test_easy_schedules_later_than_forgot(quiz: QuizService, repo: Reposit
 
 
 async def test_second_rating_of_the_same_card_records_once(
-    quiz: QuizService, repo: Repository, tmp_path: Path
+    quiz: QuizService, repo: QuizStore, db: Inspector
 ) -> None:
     card = await quiz.next_card(USER)
     assert card is not None
@@ -96,14 +96,11 @@ async def test_second_rating_of_the_same_card_records_once(
 
     assert first.newly_rated and not again.newly_rated
     assert again.rating is not None and again.rating.rating == Grade.HARD
-    with sqlite3.connect(tmp_path / "test.db") as db:
-        assert db.execute("SELECT COUNT(*), MAX(rating) FROM ratings").fetchone() == (1, 2)
-        assert db.execute("SELECT reviews FROM cards").fetchone() == (1,)
+    assert await db.rows("SELECT COUNT(*), MAX(rating) FROM ratings") == [(1, 2)]
+    assert await db.rows("SELECT reviews FROM cards") == [(1,)]
 
 
-async def test_someone_elses_or_unknown_card_is_refused(
-    quiz: QuizService, repo: Repository
-) -> None:
+async def test_someone_elses_or_unknown_card_is_refused(quiz: QuizService, repo: QuizStore) -> None:
     card = await quiz.next_card(USER)
     assert card is not None
 
@@ -113,17 +110,17 @@ async def test_someone_elses_or_unknown_card_is_refused(
 
 
 async def test_card_whose_question_left_the_bank_is_stale(
-    repo: Repository, clock: FakeClock
+    repo: QuizStore, clock: FakeClock
 ) -> None:
-    await repo.ensure_user(USER, USER, "Аня", clock())
+    await repo.load_user(USER, USER, "Аня", clock(), "Europe/Moscow")
     old = QuizService(
-        bank=bank(question("gone")), repo=repo, srs=SpacedRepetition(), clock=clock,
+        bank=bank(question("gone")), store=repo, srs=SpacedRepetition(), clock=clock,
         rng=random.Random(1),
     )  # fmt: skip
     card = await old.next_card(USER)
     assert card is not None
     new = QuizService(
-        bank=bank(question("kept")), repo=repo, srs=SpacedRepetition(), clock=clock,
+        bank=bank(question("kept")), store=repo, srs=SpacedRepetition(), clock=clock,
         rng=random.Random(1),
     )  # fmt: skip
 
@@ -133,7 +130,7 @@ async def test_card_whose_question_left_the_bank_is_stale(
     assert await repo.rating_of_shown(card.shown_id) is None
 
 
-async def test_topic_filter_restricts_the_questions(quiz: QuizService, repo: Repository) -> None:
+async def test_topic_filter_restricts_the_questions(quiz: QuizService, repo: QuizStore) -> None:
     await repo.set_filter(USER, ["nlp"], [])
     for _ in range(3):
         card = await quiz.next_card(USER)
@@ -141,7 +138,7 @@ async def test_topic_filter_restricts_the_questions(quiz: QuizService, repo: Rep
         assert card.question.id == "c"
 
 
-async def test_filter_with_no_questions_gives_none(quiz: QuizService, repo: Repository) -> None:
+async def test_filter_with_no_questions_gives_none(quiz: QuizService, repo: QuizStore) -> None:
     await repo.set_filter(USER, ["cv"], [])
     assert await quiz.next_card(USER) is None
 
@@ -165,3 +162,21 @@ async def test_first_rating_intervals_suit_a_practice_session(
 
     assert view.rating is not None
     assert low <= view.rating.due - clock() <= high
+
+
+async def test_daily_push_and_quiz_at_once_never_pick_the_same_question(
+    repo: QuizStore,
+) -> None:
+    clock = FakeClock()
+    await repo.load_user(USER, USER, "Аня", clock(), "Europe/Moscow")
+    quiz = QuizService(
+        bank=bank(question("a"), question("b")), store=repo, srs=SpacedRepetition(),
+        clock=clock, rng=random.Random(5),
+    )  # fmt: skip
+
+    for _ in range(10):
+        daily, asked = await asyncio.gather(
+            quiz.next_card(USER, origin="daily"), quiz.next_card(USER, origin="quiz")
+        )
+        assert daily is not None and asked is not None
+        assert daily.question != asked.question

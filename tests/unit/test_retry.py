@@ -10,7 +10,8 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import SendMessage
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, SendPhoto
+from aiohttp import ServerDisconnectedError
 
 from bot.retry import RetryRequests
 
@@ -57,9 +58,42 @@ async def test_network_error_is_not_retried_for_bulk_sends(bot: Bot) -> None:
     assert script.calls == 1
 
 
-async def test_network_error_is_retried_for_replies(bot: Bot) -> None:
-    script = Script(TelegramNetworkError(METHOD, "Connection reset"))
+def _network_error(method: Any, cause: BaseException | None) -> TelegramNetworkError:
+    error = TelegramNetworkError(method, f"{type(cause).__name__}: {cause}")
+    error.__cause__ = cause
+    return error
+
+
+async def test_refused_connection_is_retried_for_replies(bot: Bot) -> None:
+    script = Script(_network_error(METHOD, ConnectionRefusedError(111, "Connection refused")))
     assert await RetryRequests(base_delay=0)(script, bot, METHOD) == "ok"  # type: ignore[arg-type]
+    assert script.calls == 2
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [ServerDisconnectedError(), ConnectionResetError(104, "Connection reset"), TimeoutError()],
+)
+@pytest.mark.parametrize("method", [METHOD, SendPhoto(chat_id=1, photo="file-id")])
+async def test_a_send_that_may_have_arrived_is_not_sent_again(
+    bot: Bot, cause: BaseException, method: Any
+) -> None:
+    script = Script(_network_error(method, cause))
+    with pytest.raises(TelegramNetworkError):
+        await RetryRequests(base_delay=0)(script, bot, method)
+    assert script.calls == 1
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        EditMessageText(chat_id=1, message_id=2, text="x"),
+        AnswerCallbackQuery(callback_query_id="1"),
+    ],
+)
+async def test_harmless_calls_are_retried_after_a_dropped_connection(bot: Bot, method: Any) -> None:
+    script = Script(_network_error(method, ServerDisconnectedError()))
+    assert await RetryRequests(base_delay=0)(script, bot, method) == "ok"
     assert script.calls == 2
 
 

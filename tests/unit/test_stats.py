@@ -1,5 +1,6 @@
 """/stats numbers for a scripted history: counts, topics, due, local days and the streak."""
 
+import asyncio
 import random
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -9,9 +10,8 @@ import pytest
 from bot.quiz.grades import Grade
 from bot.quiz.scheduling import SpacedRepetition
 from bot.quiz.service import QuizService
-from bot.quiz.stats import StatsService
-from bot.storage.repo import Repository
-from bot.storage.stats_repo import StatsRepository
+from bot.quiz.stats import Progress, StatsService
+from bot.storage.engine import QuizStore, Storage
 from tests.factories import FakeClock, bank, question
 
 USER = 5
@@ -28,16 +28,22 @@ QUESTIONS = bank(
 class Script:
     """Plays a user's history: which question to rate how, at what moment."""
 
-    def __init__(self, repo: Repository, clock: FakeClock) -> None:
+    def __init__(self, storage: Storage, clock: FakeClock) -> None:
+        repo = storage.quiz
         self.clock = clock
         self.quiz = QuizService(
             bank=QUESTIONS,
-            repo=repo,
+            store=repo,
             srs=SpacedRepetition(fuzzing=False),
             clock=clock,
             rng=random.Random(1),
         )
-        self.stats = StatsService(bank=QUESTIONS, repo=StatsRepository(repo), clock=clock)
+        self.stats = StatsService(bank=QUESTIONS, repo=storage.stats, clock=clock)
+        self.repo = repo
+
+    async def progress(self, zone: str) -> Progress:
+        user = await self.repo.load_user(USER, USER, "Аня", self.clock(), zone)
+        return await self.stats.progress(user)
 
     async def rate(self, qid: str, grade: Grade, at: datetime) -> None:
         self.clock.now = at
@@ -47,10 +53,11 @@ class Script:
 
 
 @pytest.fixture
-async def script(repo: Repository) -> Script:
+async def script(storage: Storage) -> Script:
+    repo = storage.quiz
     clock = FakeClock()
-    await repo.ensure_user(USER, USER, "Аня", clock())
-    return Script(repo, clock)
+    await repo.load_user(USER, USER, "Аня", clock(), "Europe/Moscow")
+    return Script(storage, clock)
 
 
 def msk(day: int, hour: int, minute: int = 0) -> datetime:
@@ -59,7 +66,7 @@ def msk(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 async def test_new_user_has_an_empty_progress(script: Script) -> None:
-    progress = await script.stats.progress(USER, MOSCOW)
+    progress = await script.progress("Europe/Moscow")
     assert progress.ratings.total == 0 and progress.seen == 0 and progress.streak == 0
 
 
@@ -71,7 +78,7 @@ async def test_counts_known_share_and_weakest_topic_first(script: Script) -> Non
     await script.rate("dl2", Grade.GOOD, msk(22, 23, 50))  # Sunday, 23:50 Moscow
     script.clock.now = msk(22, 23, 55)
 
-    progress = await script.stats.progress(USER, MOSCOW)
+    progress = await script.progress("Europe/Moscow")
 
     assert (progress.seen, progress.bank_size) == (4, 5)
     assert (progress.ratings.today, progress.ratings.week, progress.ratings.total) == (2, 5, 5)
@@ -86,8 +93,8 @@ async def test_day_boundary_is_the_users_local_midnight(script: Script) -> None:
     await script.rate("dl2", Grade.GOOD, msk(23, 0, 10))  # 21:10 UTC on the 22nd
     script.clock.now = msk(23, 8)
 
-    progress = await script.stats.progress(USER, MOSCOW)
-    today_utc = await script.stats.progress(USER, UTC)
+    progress = await script.progress("Europe/Moscow")
+    today_utc = await script.progress("UTC")
 
     assert progress.ratings.today == 1
     assert today_utc.ratings.today == 0  # in UTC both ratings were on the 22nd
@@ -99,7 +106,7 @@ async def test_due_now_and_in_the_next_week(script: Script) -> None:
     await script.rate("dl3", Grade.EASY, msk(20, 10))
     script.clock.now = msk(20, 12)
 
-    progress = await script.stats.progress(USER, MOSCOW)
+    progress = await script.progress("Europe/Moscow")
 
     assert (progress.due_now, progress.due_week) == (1, 1)  # «Легко» is further than a week
 
@@ -109,7 +116,7 @@ async def test_streak_counts_consecutive_practice_days(script: Script) -> None:
         await script.rate(f"dl{day - 18}", Grade.EASY, msk(day, 9))
     script.clock.now = msk(22, 8)  # today not practised yet: the day is not over
 
-    progress = await script.stats.progress(USER, MOSCOW)
+    progress = await script.progress("Europe/Moscow")
 
     assert progress.streak == 3 and not progress.practiced_today
 
@@ -121,7 +128,7 @@ async def test_day_with_nothing_due_does_not_break_the_streak(script: Script) ->
     await script.rate("dl3", Grade.EASY, msk(20, 9))
     script.clock.now = msk(20, 10)
 
-    progress = await script.stats.progress(USER, MOSCOW)
+    progress = await script.progress("Europe/Moscow")
 
     assert progress.streak == 2 and progress.practiced_today
 
@@ -133,7 +140,7 @@ async def test_day_with_a_card_left_waiting_breaks_the_streak(script: Script) ->
     await script.rate("dl3", Grade.EASY, msk(20, 9))
     script.clock.now = msk(20, 10)
 
-    progress = await script.stats.progress(USER, MOSCOW)
+    progress = await script.progress("Europe/Moscow")
 
     assert progress.streak == 1
 
@@ -153,7 +160,7 @@ async def test_reset_erases_progress(script: Script) -> None:
     await script.rate("dl1", Grade.GOOD, msk(20, 10))
     await script.stats.reset(USER)
 
-    progress = await script.stats.progress(USER, MOSCOW)
+    progress = await script.progress("Europe/Moscow")
 
     assert progress.ratings.total == 0 and progress.seen == 0
     assert await script.stats.hardest(USER) == []
@@ -183,3 +190,50 @@ def test_chart_is_a_png_of_sensible_size() -> None:
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert 600 <= width <= 1600 and 400 <= height <= 1200
     assert 5_000 < len(png) < 1_000_000
+
+
+async def test_charts_drawn_in_several_threads_at_once_are_each_whole() -> None:
+    from bot.quiz.stats import TopicProgress
+    from bot.ui.chart import render_png
+
+    today = date(2026, 11, 22)
+
+    def draw(shift: int) -> bytes:
+        counts = {today - timedelta(days=i): (i + shift) % 4 for i in range(90)}
+        return render_png(today, counts, [TopicProgress("nlp", shift % 3, 3, 5)])
+
+    pngs = await asyncio.gather(*(asyncio.to_thread(draw, n) for n in range(6)))
+
+    for n, png in enumerate(pngs):
+        assert png == draw(n)  # the same picture as drawn alone: nothing leaked between threads
+
+
+async def test_questions_the_user_cannot_be_shown_never_break_the_streak(
+    script: Script, repo: QuizStore
+) -> None:
+    await script.rate("dl1", Grade.EASY, msk(18, 9))
+    await script.rate("ml1", Grade.FORGOT, msk(18, 9, 5))  # due minutes later…
+    await repo.set_filter(USER, ["deep_learning"], [])  # …but now outside the user's filter
+    # the 19th: nothing the user could be asked was due
+    await script.rate("dl2", Grade.EASY, msk(20, 9))
+    script.clock.now = msk(20, 10)
+
+    progress = await script.progress("Europe/Moscow")
+
+    assert progress.streak == 2
+
+
+async def test_past_days_use_their_own_utc_offset_across_dst(script: Script) -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    # 23:30 on 27 March 2027 in Berlin is winter time (UTC+1): 22:30 UTC. Counted with
+    # today's summer offset (UTC+2, from the 28th) it would land on the 28th.
+    script.clock.now = datetime(2027, 3, 27, 23, 30, tzinfo=berlin).astimezone(UTC)
+    card = await script.quiz.card_for(USER, "dl1", "quiz")
+    await script.quiz.rate(USER, card.shown_id, Grade.GOOD)
+    script.clock.now = datetime(2027, 3, 29, 12, 0, tzinfo=berlin).astimezone(UTC)
+
+    today, counts, _weeks = await script.stats.calendar(
+        await script.repo.load_user(USER, USER, "Аня", script.clock(), "Europe/Berlin"), weeks=2
+    )
+
+    assert today == date(2027, 3, 29) and counts == {date(2027, 3, 27): 1}

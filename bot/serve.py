@@ -1,0 +1,233 @@
+"""Running the bot: storage, bank, dispatcher, then long polling (the embedded default) or the
+webhook server (production), until SIGINT/SIGTERM."""
+
+import asyncio
+import errno
+import logging
+import signal
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import asyncpg
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramNetworkError, TelegramServerError
+from aiogram.types import User
+from aiogram.webhook.aiohttp_server import setup_application
+from aiohttp import web
+
+from bot.app import PushSettings, Services, build_dispatcher, build_services, utc_now
+from bot.config import Settings
+from bot.leadership import Lease, LocalLease
+from bot.quiz.bank import load_bank
+from bot.ratelimit import RateLimiter, TokenBucketLimiter
+from bot.retry import RetryRequests
+from bot.storage.engine import Storage, open_postgres, open_sqlite
+from bot.telegram_session import PinnedResponseSession
+from bot.web.metrics import ApiCallMetrics, Metrics
+from bot.web.server import build_web_app, metrics_endpoint
+
+log = logging.getLogger("bot")
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message is one paragraph for the operator (exit code 2)."""
+
+
+def make_bot(settings: Settings, *, bulk: bool = False, metrics: Metrics | None = None) -> Bot:
+    """A Bot on its own HTTP session; ``bulk`` (the daily push) never repeats a call whose
+    connection broke, since Telegram may already have delivered it."""
+    session = PinnedResponseSession()
+    if settings.telegram_api_url:
+        session = PinnedResponseSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(RetryRequests(retry_network_errors=not bulk))
+    if metrics is not None:
+        session.middleware(ApiCallMetrics(metrics))
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+async def wait_for_telegram(bot: Bot) -> User:
+    """getMe until Telegram answers: a wrong token fails at once, a network outage waits."""
+    delay = 1.0
+    while True:
+        try:
+            return await bot.get_me()
+        except (TelegramNetworkError, TelegramServerError) as exc:
+            log.warning("Telegram is unreachable (%s); retrying in %.0fs", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+
+
+def _where(url: str) -> str:
+    """host:port/db of a DATABASE_URL, without the password."""
+    return url.split("@", 1)[-1]
+
+
+async def open_storage(settings: Settings, *, migrate: bool) -> Storage:
+    """The engine DATABASE_URL names; SQLite at DB_PATH when it is empty."""
+    url = settings.database_url
+    if not url:
+        return await open_sqlite(settings.db_path)
+    try:
+        return await open_postgres(url, migrate=migrate)
+    except (
+        asyncpg.InvalidPasswordError,
+        asyncpg.InvalidAuthorizationSpecificationError,
+    ) as exc:
+        raise StartupError(
+            f"PostgreSQL ({_where(url)}) не принял пользователя или пароль из DATABASE_URL:"
+            f" {exc}. Проверьте DATABASE_URL."
+        ) from exc
+    except asyncpg.InvalidCatalogNameError as exc:
+        raise StartupError(
+            f"В PostgreSQL ({_where(url)}) нет такой базы: {exc}. Создайте её (createdb)"
+            " и запустите `python -m bot migrate`."
+        ) from exc
+    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
+        raise StartupError(
+            f"PostgreSQL по DATABASE_URL ({_where(url)}) недоступен: {exc}. Проверьте адрес,"
+            " порт и что сервер запущен."
+        ) from exc
+
+
+def rate_limiter(settings: Settings) -> RateLimiter | None:
+    """Per-user flood control from USER_RATE / USER_BURST (USER_RATE=0: none)."""
+    if settings.user_rate == 0:
+        return None
+    return TokenBucketLimiter(rate=settings.user_rate, burst=settings.user_burst)
+
+
+def _lease(settings: Settings) -> Lease:
+    if settings.database_url:
+        from bot.storage.postgres.lease import PgLease
+
+        return PgLease(settings.database_url)
+    return LocalLease()
+
+
+async def run(settings: Settings) -> None:
+    bank = load_bank(settings.content_dir)
+    log.info("bank loaded: %d questions from %s", len(bank), settings.content_dir)
+    webhook = settings.bot_mode == "webhook"
+    storage = await open_storage(settings, migrate=not webhook)
+    try:
+        if webhook and not await storage.ready():
+            raise StartupError(
+                "Схема базы не обновлена до текущей версии. В режиме webhook миграции"
+                " запускаются явно: `python -m bot migrate` (один раз перед выкаткой реплик)."
+            )
+        metrics = Metrics()
+        services = build_services(
+            bank=bank,
+            storage=storage,
+            zone=ZoneInfo(settings.default_timezone),
+            push=PushSettings(
+                rate=settings.push_rate,
+                grace=timedelta(hours=settings.push_grace_hours),
+                tick_seconds=settings.push_tick_seconds,
+            ),
+            push_bot_factory=lambda: make_bot(settings, bulk=True, metrics=metrics),
+        )
+        dp = build_dispatcher(
+            services,
+            admin_ids=settings.admin_ids,
+            lease=_lease(settings),
+            metrics=metrics,
+            rate_limiter=rate_limiter(settings),
+        )
+        bot = make_bot(settings, metrics=metrics)
+        try:
+            if webhook:
+                await _serve_webhook(settings, dp, bot, storage, services, metrics)
+            else:
+                await _poll(settings, dp, bot, services, metrics)
+        finally:
+            await bot.session.close()
+    finally:
+        await storage.close()
+        log.info("stopped cleanly")
+
+
+async def _push_figures(services: Services, metrics: Metrics) -> None:
+    overview = await services.admin.overview()
+    metrics.push_queue.set(overview.pushes_24h.get("queued", 0))
+    for status, count in overview.pushes_24h.items():
+        metrics.pushes.labels(status).set(count)
+
+
+async def _start_site(app: web.Application, host: str, port: int) -> web.AppRunner:
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=30)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:
+        await runner.cleanup()
+        reason = "порт уже занят" if exc.errno == errno.EADDRINUSE else str(exc)
+        raise StartupError(
+            f"Не удалось слушать {host}:{port}: {reason}. Освободите порт или задайте другой"
+            " (WEB_PORT / METRICS_PORT)."
+        ) from exc
+    return runner
+
+
+async def _poll(
+    settings: Settings, dp: Dispatcher, bot: Bot, services: Services, metrics: Metrics
+) -> None:
+    runner = None
+    if settings.metrics_port:
+        app = web.Application()
+        app.router.add_get(
+            "/metrics", metrics_endpoint(metrics, lambda: _push_figures(services, metrics))
+        )
+        runner = await _start_site(app, settings.web_host, settings.metrics_port)
+    try:
+        me = await wait_for_telegram(bot)
+        log.info("connected as @%s", me.username)
+        await dp.start_polling(
+            bot, allowed_updates=dp.resolve_used_update_types(), close_bot_session=False
+        )
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+
+
+async def _serve_webhook(
+    settings: Settings,
+    dp: Dispatcher,
+    bot: Bot,
+    storage: Storage,
+    services: Services,
+    metrics: Metrics,
+) -> None:
+    assert settings.webhook_secret is not None
+    app = build_web_app(
+        dp=dp,
+        bot=bot,
+        path=settings.webhook_path,
+        secret=settings.webhook_secret.get_secret_value(),
+        updates=storage.updates,
+        ready=storage.ready,
+        metrics=metrics,
+        refresh_metrics=lambda: _push_figures(services, metrics),
+        clock=utc_now,
+    )
+    setup_application(app, dp, bot=bot)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    runner = await _start_site(app, settings.web_host, settings.web_port)
+    log.info(
+        "webhook server on %s:%s%s", settings.web_host, settings.web_port, settings.webhook_path
+    )
+    try:
+        await stop.wait()
+        log.info("stopping: no new requests; finishing the updates in flight")
+    finally:
+        await runner.cleanup()  # stops listening, waits for handlers, runs the shutdown hooks

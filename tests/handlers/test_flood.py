@@ -1,0 +1,40 @@
+"""One user's flood is dropped before any work; other users are served as usual."""
+
+import pytest
+from aiogram.methods import AnswerCallbackQuery, SendMessage
+
+from bot.ratelimit import RateLimiter, TokenBucketLimiter
+from bot.ui import texts
+from tests.handlers.conftest import Harness
+
+FLOODER, OTHER = 501, 502
+BURST = 5
+
+
+@pytest.fixture
+def rate_limiter() -> RateLimiter:
+    return TokenBucketLimiter(rate=1, burst=BURST, clock=lambda: 0.0)  # time stands still
+
+
+def _texts_to(h: Harness, chat_id: int) -> list[str]:
+    return [m.text for m in h.session.sent(SendMessage) if m.chat_id == chat_id]
+
+
+async def test_a_flood_of_start_is_cut_to_the_burst_and_one_notice(harness: Harness) -> None:
+    for _ in range(200):
+        await harness.send(FLOODER, "/start")
+    await harness.send(OTHER, "/quiz")
+
+    to_flooder = _texts_to(harness, FLOODER)
+    assert sum(t.startswith("Привет") for t in to_flooder) == BURST
+    assert to_flooder[BURST:] == [texts.TOO_OFTEN]
+    (card,) = _texts_to(harness, OTHER)
+    assert "Вопрос " in card
+
+
+async def test_taps_over_the_limit_get_one_short_answer(harness: Harness) -> None:
+    for _ in range(BURST + 10):
+        await harness.press(FLOODER, "garbage")
+
+    answers = [a.text for a in harness.session.sent(AnswerCallbackQuery)]
+    assert answers == [texts.BAD_BUTTON] * BURST + [texts.TOO_OFTEN]

@@ -1,0 +1,46 @@
+"""Imported questions reach every replica (same database, separate processes) and survive
+restarts; the YAML bank's own questions and ids are never disturbed."""
+
+from bot.quiz.catalog import LiveBank
+from bot.quiz.importing import ImportService
+from bot.storage.engine import Storage
+from tests.engines import Inspector
+from tests.factories import FakeClock, bank, question
+
+ADMIN = 1
+
+
+async def test_a_question_imported_on_one_replica_reaches_the_other_and_a_restart(
+    storage: Storage, db: Inspector
+) -> None:
+    base = bank(question("a"), question("b"))
+    other = await db.open_again()
+    first = LiveBank(base, storage.imports)
+    second = LiveBank(base, other.imports)
+    imports = ImportService(live=first, store=storage.imports, clock=FakeClock())
+    post = "Что такое ранняя остановка?\n\nОстанавливаем обучение, когда валидация ухудшается."
+
+    preview = await imports.preview_post(ADMIN, post, "t.me/x/1")
+    assert preview.import_id is not None
+    added = await imports.add(preview.import_id, ADMIN)
+
+    assert added is not None and len(first) == 3
+    assert await second.refresh() and len(second) == 3
+    assert not await second.refresh()  # nothing new: no reload
+    await other.close()
+
+    restarted_storage = await db.open_again()
+    restarted = LiveBank(base, restarted_storage.imports)
+    await restarted.refresh()
+    await restarted_storage.close()
+    assert [q.id for q in restarted.questions][:2] == ["a", "b"]
+    assert restarted.get(added[0]) is not None
+
+
+async def test_import_never_duplicates_a_question_of_the_yaml_bank(storage: Storage) -> None:
+    live = LiveBank(bank(question("a")), storage.imports)
+    imports = ImportService(live=live, store=storage.imports, clock=FakeClock())
+
+    preview = await imports.preview_post(ADMIN, "Вопрос a?\n\nДругой ответ.", "t.me/x/2")
+
+    assert preview.import_id is None and preview.already_present == 1
