@@ -28,6 +28,7 @@ def start_bot(
         "DB_PATH": str(db_path),
         "CONTENT_DIR": str(ROOT / "content"),
         "LOG_LEVEL": "WARNING",
+        "USER_RATE": "0",  # simulated users tap faster than any person: no flood control
         **(extra_env or {}),
     }
     with log_path.open("wb") as log:

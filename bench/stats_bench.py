@@ -96,10 +96,11 @@ async def build(path: Path, users: int, per_user: int, question_ids: list[str]) 
 async def measure(path: Path, users: int, requests: int) -> dict[str, float]:
     bank = load_bank(ROOT / "content")
     conn = await connect(path)
-    stats = StatsService(bank=bank, repo=StatsRepository(Repository(conn)), clock=lambda: NOW)
+    repo = Repository(conn)
+    stats = StatsService(bank=bank, repo=StatsRepository(repo), clock=lambda: NOW)
     zone = ZoneInfo("Europe/Moscow")
     quiz = QuizService(
-        bank=bank, repo=Repository(conn), srs=SpacedRepetition(), clock=lambda: NOW,
+        bank=bank, store=Repository(conn), srs=SpacedRepetition(), clock=lambda: NOW,
         rng=random.Random(1),
     )  # fmt: skip
     rng = random.Random(7)
@@ -107,7 +108,8 @@ async def measure(path: Path, users: int, requests: int) -> dict[str, float]:
     for _ in range(requests):
         user = rng.randrange(1, users + 1)
         started = time.perf_counter()
-        await stats.progress(user, zone)
+        profile = await repo.load_user(user, user, "u", NOW, zone.key)
+        await stats.progress(profile)
         await stats.hardest(user)
         timings.append(time.perf_counter() - started)
         started = time.perf_counter()

@@ -99,6 +99,9 @@ class Fault:
     times: int = 1
     retry_after: int = 1
     chat_id: int | None = None
+    # Carry the call out, then close the connection unanswered (the client cannot tell
+    # whether it was delivered): ``status`` is ignored.
+    drop: bool = False
 
 
 @dataclass
@@ -167,6 +170,8 @@ class FakeTelegram:
         self._recent_sends: collections.deque[float] = collections.deque()
         self._random = random.Random(20261122)
         self.port = 0
+        self.on_update: Callable[[dict[str, Any]], None] | None = None
+        self.webhook: dict[str, Any] = {}
 
     # ---- lifecycle -------------------------------------------------------------------------
     async def start(self) -> str:
@@ -208,6 +213,8 @@ class FakeTelegram:
         async with self._changed:
             self._updates.append(update)
             self._changed.notify_all()
+        if self.on_update is not None:  # webhook mode: delivered by HTTP POST instead
+            self.on_update(update)
         return update_id
 
     def add_chat(self, user_id: int) -> None:
@@ -363,6 +370,7 @@ class FakeTelegram:
         async with self._changed:
             self.started[method] = self.started.get(method, 0) + 1
             self._changed.notify_all()
+        drop = self._take_drop(method, params)
         try:
             self._inject_fault(method, params)
             handler = getattr(self, f"_api_{method}", None)
@@ -379,6 +387,8 @@ class FakeTelegram:
             self.calls.append(call)
             self._changed.notify_all()
         self._resolve_waiters(call)
+        if drop and request.transport is not None:
+            request.transport.abort()
         return web.json_response(body, status=call.status)
 
     def next_call(self, chat_id: int, methods: frozenset[str]) -> asyncio.Future[Call]:
@@ -404,11 +414,20 @@ class FakeTelegram:
                 future.set_result(call)
                 waiting.remove(entry)
 
+    def _take_drop(self, method: str, params: dict[str, Any]) -> bool:
+        for fault in self.faults:
+            if not (fault.drop and fault.method == method and fault.times > 0):
+                continue
+            if fault.chat_id is None or str(params.get("chat_id")) == str(fault.chat_id):
+                fault.times -= 1
+                return True
+        return False
+
     def _inject_fault(self, method: str, params: dict[str, Any]) -> None:
         if method == "sendMessage":
             self._chaos_and_flood()
         for fault in self.faults:
-            if fault.method != method or fault.times <= 0:
+            if fault.drop or fault.method != method or fault.times <= 0:
                 continue
             if fault.chat_id is not None and str(params.get("chat_id")) != str(fault.chat_id):
                 continue
@@ -487,7 +506,21 @@ class FakeTelegram:
         return True
 
     async def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = {}
         return True
+
+    async def _api_setWebhook(self, params: dict[str, Any]) -> bool:
+        if not str(params.get("url", "")).startswith("https://"):
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided")
+        self.webhook = params
+        return True
+
+    async def _api_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "url": self.webhook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": 0,
+        }
 
     async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset", 0) or 0)

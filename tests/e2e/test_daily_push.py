@@ -132,7 +132,7 @@ async def test_pushed_card_reveals_and_rates_like_a_quiz_card(
     await telegram.press(4000, card, card.button("Показать ответ"))
     await telegram.wait_for(lambda: "Насколько" in card.text, what="reveal")
     await telegram.press(4000, card, card.button("Знал"))
-    await telegram.wait_for(lambda: "✅ Оценка" in card.text, what="rating")
+    await telegram.wait_for(lambda: "Оценка: «Знал»" in card.text, what="rating")
 
     with sqlite3.connect(db_path) as db:
         assert db.execute("SELECT user_id, rating FROM ratings").fetchall() == [(4000, 3)]

@@ -43,7 +43,7 @@ async def test_rating_confirmed_before_kill_9_survives_and_old_buttons_work_afte
     await telegram.wait_for(lambda: "Насколько" in card.text, what="reveal")
 
     await telegram.press(USER, card, card.button("Легко"))
-    await telegram.wait_for(lambda: "✅ Оценка" in card.text, what="the rating acknowledgement")
+    await telegram.wait_for(lambda: "Оценка: «" in card.text, what="the rating acknowledgement")
     await bot_process.kill()
 
     assert _ratings(bot_process) == [(USER, 4)]
@@ -70,7 +70,7 @@ async def test_card_from_before_a_restart_can_be_revealed_and_rated(
     await telegram.press(USER, card, card.button("Показать ответ"))
     await telegram.wait_for(lambda: "Насколько" in card.text, what="reveal after restart")
     await telegram.press(USER, card, card.button("С трудом"))
-    await telegram.wait_for(lambda: "✅ Оценка" in card.text, what="rating after restart")
+    await telegram.wait_for(lambda: "Оценка: «" in card.text, what="rating after restart")
     assert _ratings(bot_process) == [(USER, 2)]
 
 
