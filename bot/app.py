@@ -106,7 +106,12 @@ def build_services(
         subscriptions=Subscriptions(store=storage.subscriptions, clock=clock),
         daily=daily,
         stats=StatsService(bank=live, repo=storage.stats, clock=clock),
-        admin=AdminService(store=storage.admin, clock=clock),
+        admin=AdminService(
+            store=storage.admin,
+            pushes=storage.pushes,
+            clock=clock,
+            beat_every=timedelta(seconds=push.tick_seconds),
+        ),
         bank=live,
         imports=ImportService(live=live, store=storage.imports, clock=clock),
         reports=ReportService(store=storage.reports, clock=clock),

@@ -33,19 +33,17 @@ def never_sent(exc: BaseException) -> bool:
 
 
 class RetryRequests(BaseRequestMiddleware):
-    """Retry a failed call: after ``retry_after`` on 429 (as often as Telegram asks, until
+    """Retry a failed reply: after ``retry_after`` on 429 (as often as Telegram asks, until
     ``max_wait`` seconds of waiting in all), with exponential backoff on 5xx and network
     errors (at most ``attempts`` tries).
 
-    Each call waits out its own retry_after: the push sender keeps the bot under Telegram's
-    limit by pacing, so one chat's 429 is no reason to stall every other chat (measured: a
-    session-wide pause cost the push 40 % of its rate under 1 % injected 429s).
-    getUpdates is left to the dispatcher's own polling backoff. Without
-    ``retry_network_errors`` a lost connection is not retried: the message may have been
-    delivered before the connection broke, and a push must never arrive twice. With it, a
-    reply that delivers something (sendMessage, sendPhoto) is retried after a network error
-    only when the connection could not even be made; edits and answers, harmless to repeat,
-    are retried after any network error.
+    For replies to users only: each call waits out its own retry_after, so one chat's 429
+    never stalls the replies to others (the daily push has a bot of its own, without this
+    middleware: its sender pauses as a whole). getUpdates is left to the dispatcher's own
+    polling backoff. A reply that delivers something (sendMessage, sendPhoto) is retried
+    after a network error only when the connection could not even be made (a second card is
+    worse than a missing one); edits and answers, harmless to repeat, are retried after any
+    network error. Without ``retry_network_errors`` no network error is retried.
     """
 
     def __init__(

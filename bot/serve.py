@@ -37,12 +37,14 @@ class StartupError(Exception):
 
 
 def make_bot(settings: Settings, *, bulk: bool = False, metrics: Metrics | None = None) -> Bot:
-    """A Bot on its own HTTP session; ``bulk`` (the daily push) never repeats a call whose
-    connection broke, since Telegram may already have delivered it."""
+    """A Bot on its own HTTP session. Replies retry 429s, 5xx and network blips themselves;
+    the ``bulk`` bot (the daily push) retries nothing: its sender decides about every failed
+    call (pausing the whole push on a 429, never repeating a call that may have arrived)."""
     session = PinnedResponseSession()
     if settings.telegram_api_url:
         session = PinnedResponseSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    session.middleware(RetryRequests(retry_network_errors=not bulk))
+    if not bulk:
+        session.middleware(RetryRequests())
     if metrics is not None:
         session.middleware(ApiCallMetrics(metrics))
     return Bot(
@@ -213,6 +215,7 @@ async def _serve_webhook(
         secret=settings.webhook_secret.get_secret_value(),
         updates=storage.updates,
         ready=storage.ready,
+        push_health=services.admin.push_health,
         metrics=metrics,
         refresh_metrics=lambda: _push_figures(services, metrics),
         clock=utc_now,

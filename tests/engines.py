@@ -76,6 +76,18 @@ class Inspector:
         finally:
             await conn.close()
 
+    async def execute(self, sql: str) -> None:
+        """A change made behind the bot's back (a broken row, an operator's edit)."""
+        if self.engine == "sqlite":
+            with sqlite3.connect(self._sqlite_path) as db:
+                db.execute(sql)
+            return
+        conn = await asyncpg.connect(self._pg_url)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
     async def open_again(self) -> Storage:
         """Another storage on the same database: a second replica, or the bot restarted."""
         if self.engine == "sqlite":

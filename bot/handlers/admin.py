@@ -1,6 +1,9 @@
 """/admin: totals, the last day's push log and open error reports, for ADMIN_IDS only
 (others get the hint), and marking a report fixed."""
 
+from collections.abc import Callable
+from datetime import datetime
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
@@ -11,11 +14,16 @@ from bot.quiz.reports import ReportService
 from bot.ui import keyboards, render_admin, texts
 from bot.ui.callbacks import ResolveReport
 
+Clock = Callable[[], datetime]
 
-async def on_admin(message: Message, admin: AdminService, reports: ReportService) -> None:
+
+async def on_admin(
+    message: Message, admin: AdminService, reports: ReportService, clock: Clock
+) -> None:
     open_reports = await reports.open_reports()
+    summary = render_admin.overview(await admin.overview(), await admin.push_health(), clock())
     await message.answer(
-        render_admin.overview(await admin.overview()) + "\n\n" + render_admin.reports(open_reports),
+        summary + "\n\n" + render_admin.reports(open_reports),
         reply_markup=(
             keyboards.resolve_reports([r.report_id for r in open_reports]) if open_reports else None
         ),

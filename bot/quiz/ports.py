@@ -5,10 +5,10 @@ so its guarantees hold without any in-process lock: for two tasks, two processes
 replicas alike.
 """
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any, Protocol
 
 from bot.quiz.models import (
@@ -154,10 +154,127 @@ class StatsStore(Protocol):
     async def erase_progress(self, user_id: int) -> None: ...
 
 
+class PushStatus(StrEnum):
+    """A daily push's state in the push log (one row per user and local day)."""
+
+    QUEUED = "queued"  # waiting for its turn (again, after a 429, a 5xx or a refused connection)
+    SENDING = "sending"  # the request is on the wire: from here on it may have been delivered
+    SENT = "sent"
+    BLOCKED = "blocked"  # 403 / chat not found: the user was unsubscribed
+    FAILED = "failed"  # refused for good (a 4xx that never succeeds, or a bad subscriber row)
+    EXPIRED = "expired"  # the grace window ended before it could be sent
+    SKIPPED = "skipped"  # nothing to ask the user that day
+    UNKNOWN = "unknown"  # the connection broke mid-call: maybe delivered, never resent
+    CANCELLED = "cancelled"  # the user turned the daily question off before it was sent
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    user_id: int
+    chat_id: int
+    daily_time: str
+    timezone: str | None
+    next_push_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A due subscriber's slot to log, and the next slot to move them to.
+
+    ``expected_push_at`` is the slot the planner read: the claim is applied only if the user
+    still has it (they may have re-subscribed or unsubscribed meanwhile).
+    """
+
+    user_id: int
+    local_date: str
+    slot_at: datetime
+    next_push_at: datetime
+    expected_push_at: datetime
+    status: PushStatus = PushStatus.QUEUED
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedPush:
+    user_id: int
+    chat_id: int
+    local_date: str
+    slot_at: datetime
+    attempts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PushBacklog:
+    """Pushes waiting to be sent: how many, and the slot of the oldest (how far behind)."""
+
+    queued: int
+    oldest_slot: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SenderBeat:
+    """What the replica sending the daily question last said about itself."""
+
+    at: datetime
+    state: str  # "running", "paused" (Telegram asked to wait) or "failing"
+    rate: float  # messages per second it is sending at now
+    detail: str | None = None  # the last error, or until when it pauses
+
+
+class PushQueue(Protocol):
+    """The daily question's queue: who is due, the push log, and the sender's heartbeat.
+
+    A push moves queued → sending → a final status; only a push whose request is on the wire
+    is ever ``sending``, so a crash leaves nothing else in doubt.
+    """
+
+    async def due_subscribers(self, now: datetime, limit: int) -> list[Subscriber]: ...
+
+    async def claim(self, claims: Sequence[Claim], now: datetime) -> int:
+        """Log each claim's push and move its user to their next slot, in one transaction;
+        a day already logged is not logged again. How many rows were logged."""
+
+    async def queued(self, now: datetime, limit: int) -> list[QueuedPush]:
+        """Queued pushes whose retry time (if any) has come, oldest slot first."""
+
+    async def next_retry_at(self) -> datetime | None:
+        """When the earliest queued push that waits for a retry may go."""
+
+    async def start_sending(self, push: QueuedPush, now: datetime) -> bool:
+        """queued → sending, only if it is still queued (not cancelled or taken meanwhile)."""
+
+    async def requeue(
+        self, push: QueuedPush, retry_at: datetime, now: datetime, reason: str
+    ) -> None:
+        """sending → queued: Telegram provably did not deliver it; try again at ``retry_at``."""
+
+    async def finish(
+        self,
+        push: QueuedPush,
+        status: PushStatus,
+        now: datetime,
+        *,
+        shown_id: int | None = None,
+        reason: str | None = None,
+    ) -> None: ...
+
+    async def mark_blocked(self, user_id: int, now: datetime) -> None: ...
+
+    async def abandon_in_flight(self, now: datetime) -> int:
+        """Pushes left ``sending`` by a crash may have been delivered: make them ``unknown``."""
+
+    async def backlog(self, now: datetime) -> PushBacklog: ...
+
+    async def beat(self, beat: SenderBeat) -> None: ...
+
+    async def last_beat(self) -> SenderBeat | None: ...
+
+
 class SubscriptionStore(Protocol):
     async def subscribe(self, user_id: int, daily_time: str, next_push_at: datetime) -> None: ...
 
-    async def unsubscribe(self, user_id: int) -> None: ...
+    async def unsubscribe(self, user_id: int, now: datetime) -> None:
+        """No more daily question; a push already queued for the user is cancelled."""
 
     async def set_timezone(
         self, user_id: int, timezone: str, next_push_at: datetime | None

@@ -37,7 +37,7 @@ class Subscriptions:
         """False when the user was not subscribed."""
         if user.daily_time is None:
             return False
-        await self._store.unsubscribe(user.user_id)
+        await self._store.unsubscribe(user.user_id, self._clock())
         return True
 
     async def set_timezone(self, user: UserProfile, zone: str) -> DailyState:

@@ -13,13 +13,13 @@ from bot.quiz.ports import (
     AdminStore,
     CardStore,
     ImportStore,
+    PushQueue,
     ReportStore,
     StatsStore,
     SubscriptionStore,
     UpdateLog,
     UserStore,
 )
-from bot.storage.pushes import PushStore
 
 
 class QuizStore(UserStore, CardStore, Protocol):
@@ -32,7 +32,7 @@ class Storage:
     quiz: QuizStore
     stats: StatsStore
     admin: AdminStore
-    pushes: PushStore
+    pushes: PushQueue
     subscriptions: SubscriptionStore
     imports: ImportStore
     reports: ReportStore
@@ -45,6 +45,7 @@ async def open_sqlite(path: Path) -> Storage:
     from bot.storage import db
     from bot.storage.admin_repo import AdminRepository
     from bot.storage.bank_repo import ImportRepository
+    from bot.storage.pushes import PushStore
     from bot.storage.repo import Repository
     from bot.storage.report_repo import ReportRepository
     from bot.storage.stats_repo import StatsRepository
@@ -102,7 +103,7 @@ async def open_postgres(url: str, *, migrate: bool = True, pool_size: int = 10) 
         quiz=PgRepository(pool),
         stats=PgStatsRepository(pool),
         admin=PgAdminRepository(pool),
-        pushes=pushes,  # type: ignore[arg-type]  # a Protocol for the push queue: see push/
+        pushes=pushes,
         subscriptions=pushes,
         imports=PgImportRepository(pool),
         reports=PgReportRepository(pool),

@@ -1,24 +1,56 @@
 """/admin and the admin's import preview as Telegram HTML."""
 
 import html
+from datetime import datetime
 
+from bot.quiz.admin import PushHealth
 from bot.quiz.importing import ImportPreview
 from bot.quiz.models import Report
 from bot.quiz.ports import Overview
 from bot.ui import texts
+from bot.ui.plural import interval
 
 
-def overview(data: Overview) -> str:
+def overview(data: Overview, health: PushHealth, now: datetime) -> str:
+    order = list(texts.PUSH_STATUSES)
     pushes = ", ".join(
         f"{texts.PUSH_STATUSES.get(status, status)}: {count}"
-        for status, count in sorted(data.pushes_24h.items())
+        for status, count in sorted(
+            data.pushes_24h.items(),
+            key=lambda item: order.index(item[0]) if item[0] in order else len(order),
+        )
     )
     return texts.ADMIN_OVERVIEW.format(
         users=data.users,
         subscribers=data.subscribers,
         ratings=data.ratings_24h,
-        pushes=pushes or "—",
+        pushes=pushes or "ни одного",
+        sender=sender(health, now),
     )
+
+
+def _rate(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def sender(health: PushHealth, now: datetime) -> str:
+    """One line on the daily push: alive or not, its pace, and how far behind it is."""
+    beat = health.beat
+    if beat is None:
+        line = texts.SENDER_NEVER
+    elif not health.alive and beat.state != "failing":
+        line = texts.SENDER_SILENT.format(ago=interval(now - beat.at))
+    elif beat.state == "failing":
+        line = texts.SENDER_FAILING.format(detail=html.escape(beat.detail or "ошибка"))
+    elif beat.state == "paused":
+        line = texts.SENDER_PAUSED.format(rate=_rate(beat.rate))
+    else:
+        line = texts.SENDER_RUNNING.format(rate=_rate(beat.rate))
+    if health.backlog.queued and health.lag is not None:
+        return line + texts.SENDER_BACKLOG.format(
+            count=health.backlog.queued, lag=interval(health.lag)
+        )
+    return line + texts.SENDER_NO_BACKLOG
 
 
 def reports(open_reports: list[Report]) -> str:

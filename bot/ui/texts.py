@@ -280,18 +280,30 @@ ADMIN_OVERVIEW: Final = (
     "<b>Сводка</b>\n"
     "Пользователей: {users}, подписаны на вопрос дня: {subscribers}\n"
     "Оценок за сутки: {ratings}\n"
-    "Вопрос дня за сутки: {pushes}"
+    "Вопрос дня за сутки — {pushes}\n"
+    "{sender}"
 )
+# In the order /admin lists them.
 PUSH_STATUSES: Final = {
+    "sent": "доставлено",
     "queued": "в очереди",
     "sending": "отправляется",
-    "sent": "доставлено",
     "blocked": "бот заблокирован",
     "failed": "не удалось",
-    "expired": "опоздали",
-    "skipped": "пропущено",
-    "unknown": "неизвестно",
+    "expired": "не успели отправить",
+    "skipped": "нечего спросить",
+    "cancelled": "отменено",
+    "unknown": "неизвестно, дошло ли",
 }
+SENDER_NEVER: Final = "Рассылка ещё не запускалась."
+SENDER_RUNNING: Final = "Рассылка работает, темп {rate} сообщ./с."
+SENDER_PAUSED: Final = (
+    "Рассылка на паузе: Telegram попросил подождать. Темп после паузы {rate} сообщ./с."
+)
+SENDER_FAILING: Final = "⚠️ Рассылка со сбоем: {detail}. Повторяет попытки."
+SENDER_SILENT: Final = "⚠️ Рассылка не отвечает: последний сигнал {ago} назад."
+SENDER_BACKLOG: Final = " Ждут отправки: {count}, самое раннее время — {lag} назад."
+SENDER_NO_BACKLOG: Final = " Очередь пуста."
 
 FALLBACK: Final = "Я понимаю команды. Чтобы получить вопрос, нажмите /quiz, все команды — /help."
 UNKNOWN_COMMAND: Final = "Такой команды нет. Список команд — /help."

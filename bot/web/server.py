@@ -15,6 +15,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
+from bot.quiz.admin import PushHealth
 from bot.quiz.ports import UpdateClaim, UpdateLog
 from bot.web.metrics import Metrics
 
@@ -70,6 +71,7 @@ def build_web_app(
     secret: str,
     updates: UpdateLog,
     ready: Callable[[], Awaitable[bool]],
+    push_health: Callable[[], Awaitable[PushHealth]],
     metrics: Metrics,
     refresh_metrics: Callable[[], Awaitable[None]],
     clock: Callable[[], datetime],
@@ -79,7 +81,7 @@ def build_web_app(
         app, path=path
     )
     app.router.add_get("/healthz", _healthz)
-    app.router.add_get("/readyz", _readyz(ready))
+    app.router.add_get("/readyz", _readyz(ready, push_health))
     app.router.add_get("/metrics", metrics_endpoint(metrics, refresh_metrics))
     return app
 
@@ -88,7 +90,23 @@ async def _healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "alive"})
 
 
-def _readyz(ready: Callable[[], Awaitable[bool]]) -> Callable[[web.Request], Awaitable[Any]]:
+def _push_report(health: PushHealth) -> dict[str, Any]:
+    """The daily push as every replica sees it in the database (whichever one sends)."""
+    return {
+        "sender_alive": health.alive,
+        "sender_state": health.beat.state if health.beat else "never started",
+        "sender_rate": round(health.beat.rate, 2) if health.beat else None,
+        "queued": health.backlog.queued,
+        "lag_seconds": None if health.lag is None else int(health.lag.total_seconds()),
+    }
+
+
+def _readyz(
+    ready: Callable[[], Awaitable[bool]], push_health: Callable[[], Awaitable[PushHealth]]
+) -> Callable[[web.Request], Awaitable[Any]]:
+    """200 when the database answers with its schema current (the push's health is reported
+    in the body: a stuck sender is no reason to take this replica out of the balancer)."""
+
     async def handler(request: web.Request) -> web.Response:
         try:
             ok = await ready()
@@ -96,7 +114,12 @@ def _readyz(ready: Callable[[], Awaitable[bool]]) -> Callable[[web.Request], Awa
             log.warning("readiness check failed: %s", exc)
             ok = False
         if ok:
-            return web.json_response({"status": "ready"})
+            body: dict[str, Any] = {"status": "ready"}
+            try:
+                body["push"] = _push_report(await push_health())
+            except Exception as exc:
+                log.warning("could not read the push's health: %s", exc)
+            return web.json_response(body)
         return web.json_response(
             {"status": "not ready: database unreachable or migrations pending"}, status=503
         )

@@ -220,19 +220,48 @@ async def test_the_daily_card_keeps_its_title_when_revealed_and_rated(harness: H
     assert _edit(harness).text.startswith("<b>🗓 Вопрос дня</b>\n🧠 ")
 
 
-async def test_admin_shows_push_statuses_in_russian(harness: Harness) -> None:
-    await harness.send(ADMIN, "/help")
-    at = to_db(harness.clock()) + ("+00" if harness.db.engine == "postgres" else "")
-    await _db(
-        harness,
+async def _push_row(h: Harness, user: int, day: str, status: str, minutes_ago: int) -> None:
+    at = to_db(h.clock() - timedelta(minutes=minutes_ago))
+    at += "+00" if h.db.engine == "postgres" else ""
+    await h.db.execute(
         "INSERT INTO pushes (user_id, local_date, slot_at, status, updated_at)"
-        " VALUES (?, '2026-03-01', ?, 'sent', ?)",
-        ADMIN,
-        at,
-        at,
+        f" VALUES ({user}, '{day}', '{at}', '{status}', '{at}')"
     )
+
+
+async def _beat(h: Harness, state: str, rate: float, minutes_ago: int) -> None:
+    at = to_db(h.clock() - timedelta(minutes=minutes_ago))
+    at += "+00" if h.db.engine == "postgres" else ""
+    await h.db.execute(
+        f"INSERT INTO push_sender (id, beat_at, state, rate) VALUES (1, '{at}', '{state}', {rate})"
+    )
+
+
+async def test_admin_shows_push_statuses_in_russian_and_whether_the_sender_runs(
+    harness: Harness,
+) -> None:
+    for user in (ADMIN, USER, USER + 1, USER + 2):
+        await harness.send(user, "/help")
+    await _push_row(harness, ADMIN, "2026-03-01", "sent", 30)
+    await _push_row(harness, USER, "2026-03-01", "expired", 300)
+    await _push_row(harness, USER + 1, "2026-03-01", "queued", 10)
+    await _push_row(harness, USER + 2, "2026-03-01", "sent", 30)
+
     await harness.send(ADMIN, "/admin")
-    assert "Вопрос дня за сутки: доставлено: 1" in harness.last_sent().text
+    text = harness.last_sent().text
+    assert "Вопрос дня за сутки — доставлено: 2, в очереди: 1, не успели отправить: 1\n" in text
+    assert (
+        "Рассылка ещё не запускалась. Ждут отправки: 1, самое раннее время — 10 минут назад."
+        in text
+    )
+
+    await _beat(harness, "running", 4.5, 0)
+    await harness.send(ADMIN, "/admin")
+    assert "Рассылка работает, темп 4,5 сообщ./с. Ждут отправки: 1" in harness.last_sent().text
+
+    harness.clock.advance(minutes=10)
+    await harness.send(ADMIN, "/admin")
+    assert "⚠️ Рассылка не отвечает: последний сигнал 10 минут назад." in harness.last_sent().text
 
 
 @pytest.mark.parametrize("command", ["/QUIZ", "/Quiz", "/quiz"])

@@ -4,7 +4,6 @@ import asyncio
 import random
 from datetime import UTC, datetime, time, timedelta
 
-import pytest
 from aiogram import Bot
 from aiogram.methods import SendMessage
 
@@ -15,22 +14,20 @@ from bot.quiz.scheduling import SpacedRepetition
 from bot.quiz.service import QuizService
 from bot.quiz.session import SessionProgress, reviews_waiting
 from bot.quiz.subscriptions import Subscriptions
-from bot.storage.pushes import PushStore
-from bot.storage.repo import Repository
+from bot.storage.engine import QuizStore, Storage
 from tests.factories import FakeClock, bank, question
 from tests.handlers.recording_session import RecordingSession
 
 GRACE = timedelta(hours=3)
 
-# The push queue is tested on SQLite until its PostgreSQL queue tests land.
-SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+Repository = QuizStore
 
 
-async def _push_to(repo: Repository, clock: FakeClock, quiz: QuizService) -> SendMessage:
-    store = PushStore(repo)
-    profile = await repo.get_user(1, "Europe/Moscow")
+async def _push_to(storage: Storage, clock: FakeClock, quiz: QuizService) -> SendMessage:
+    store = storage.pushes
+    profile = await storage.quiz.get_user(1, "Europe/Moscow")
     assert profile is not None
-    await Subscriptions(store=store, clock=clock).subscribe(profile, time(9, 0))
+    await Subscriptions(store=storage.subscriptions, clock=clock).subscribe(profile, time(9, 0))
     clock.advance(hours=1, minutes=1)
     await PushPlanner(store, "Europe/Moscow", GRACE).tick(clock())
     session = RecordingSession()
@@ -40,7 +37,10 @@ async def _push_to(repo: Repository, clock: FakeClock, quiz: QuizService) -> Sen
     )  # fmt: skip
     task = asyncio.create_task(sender.run())
     sender.wake()
-    await asyncio.sleep(0.2)
+    for _ in range(100):
+        await asyncio.sleep(0.02)
+        if session.sent(SendMessage):
+            break
     await sender.stop()
     task.cancel()
     (sent,) = session.sent(SendMessage)
@@ -54,8 +54,9 @@ def _quiz(repo: Repository, clock: FakeClock) -> QuizService:
     )  # fmt: skip
 
 
-@SQLITE_ONLY
-async def test_push_announces_the_reviews_waiting_and_offers_to_start(repo: Repository) -> None:
+async def test_push_announces_the_reviews_waiting_and_offers_to_start(
+    storage: Storage, repo: Repository
+) -> None:
     clock = FakeClock(datetime(2026, 3, 1, 5, 0, tzinfo=UTC))
     await repo.load_user(1, 1, "Аня", clock(), "Europe/Moscow")
     quiz = _quiz(repo, clock)
@@ -65,7 +66,7 @@ async def test_push_announces_the_reviews_waiting_and_offers_to_start(repo: Repo
         await quiz.rate(1, card.shown_id, Grade.GOOD)
     clock.advance(days=2)  # the four come due
 
-    sent = await _push_to(repo, clock, quiz)
+    sent = await _push_to(storage, clock, quiz)
 
     assert sent.text.startswith("<b>🗓 Вопрос дня</b>\n<i>Повторение · осталось 5 · ")
     assert sent.text.endswith("\n\nСегодня ждут повторения: 3.")
@@ -75,12 +76,13 @@ async def test_push_announces_the_reviews_waiting_and_offers_to_start(repo: Repo
     assert first_row[1] == ("▶️ Начать повторение", "st")
 
 
-@SQLITE_ONLY
-async def test_push_without_reviews_waiting_has_no_such_line(repo: Repository) -> None:
+async def test_push_without_reviews_waiting_has_no_such_line(
+    storage: Storage, repo: Repository
+) -> None:
     clock = FakeClock(datetime(2026, 3, 1, 5, 0, tzinfo=UTC))
     await repo.load_user(1, 1, "Аня", clock(), "Europe/Moscow")
 
-    sent = await _push_to(repo, clock, _quiz(repo, clock))
+    sent = await _push_to(storage, clock, _quiz(repo, clock))
 
     assert "ждут повторения" not in sent.text
     labels = [b.text for row in sent.reply_markup.inline_keyboard for b in row]  # type: ignore[union-attr]
