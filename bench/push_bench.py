@@ -1,11 +1,14 @@
 """Benchmark of the daily push (not a test): N subscribers due at one minute, pushed by the real
-bot process through the fake Bot API server with a flood limit and random 429/5xx, while one
-user keeps asking /quiz.
+bot process through the fake Bot API server with a flood limit, random 5xx and blocked users,
+while one user keeps asking /quiz.
 
-    .venv/bin/python -m bench.push_bench --users 10000 --rate 25
+    .venv/bin/python -m bench.push_bench --users 10000 --rate 25          # 30/s limit, 1 % 5xx
+    .venv/bin/python -m bench.push_bench --scenario low-limit             # Telegram allows 5/s
+    .venv/bin/python -m bench.push_bench --scenario flaky                 # 30/s, 5 % 5xx
 
-Reports achieved/configured rate, lost, doubled, and /quiz reply latency during the push;
-writes bench/results/push.json.
+Reports time to finish against the ideal, achieved/configured rate, 429s, lost, doubled,
+requests per blocked user and /quiz reply latency during the push; writes
+bench/results/push-<scenario>.json.
 """
 
 import argparse
@@ -46,21 +49,42 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def run(users: int, rate: float, workdir: Path) -> dict[str, float]:
+SCENARIOS = {
+    # name: (subscribers, PUSH_RATE, server limit per second, random 5xx share, blocked share,
+    #        seconds between the studying user's /quiz requests)
+    "default": (10_000, 25.0, 30, 0.01, 0.0, 0.5),
+    "low-limit": (200, 25.0, 5, 0.0, 0.02, 2.0),
+    "flaky": (5_000, 25.0, 30, 0.05, 0.0, 0.5),
+}
+
+
+async def run(
+    users: int,
+    rate: float,
+    limit: int,
+    errors: float,
+    blocked_share: float,
+    quiz_gap: float,
+    workdir: Path,
+) -> dict[str, float]:
     db_path = workdir / "bot.db"
     await seed(db_path, users)
     telegram = FakeTelegram(token=TOKEN)
-    telegram.chaos = {429: 0.01, 500: 0.01, 502: 0.005}
-    telegram.flood_limit = 30
+    telegram.chaos = {500: errors * 2 / 3, 502: errors / 3} if errors else {}
+    telegram.flood_limit = limit
     await telegram.start()
     for user in range(100, 100 + users):
         telegram.add_chat(user)
+    step = round(1 / blocked_share) if blocked_share else 0
+    blocked = set(range(100, 100 + users, step)) if step else set()
+    telegram.blocked |= blocked
+    telegram.add_chat(QUIZ_USER)
     bot = start_bot(
         module="bot",
         telegram=telegram,
         db_path=db_path,
         log_path=workdir / "bot.log",
-        extra_env={"PUSH_RATE": str(rate), "PUSH_TICK_SECONDS": "1"},
+        extra_env={"PUSH_RATE": str(rate), "PUSH_TICK_SECONDS": "1", "LOG_LEVEL": "INFO"},
     )
     latencies: list[float] = []
     unanswered = 0
@@ -74,8 +98,9 @@ async def run(users: int, rate: float, workdir: Path) -> dict[str, float]:
                 if c.params["text"].startswith("<b>🗓 Вопрос дня</b>")
             )
 
-        deadline = time.monotonic() + users / rate * 1.5 + 60
-        while len(pushed()) < users and time.monotonic() < deadline:
+        reachable = users - len(blocked)
+        deadline = time.monotonic() + users / min(rate, limit) * 2 + 60
+        while len(pushed()) < reachable and time.monotonic() < deadline:
             before = len(telegram.bot_messages(QUIZ_USER))
             sent_at = time.monotonic()
             await telegram.send_text(QUIZ_USER, "/quiz")
@@ -87,50 +112,84 @@ async def run(users: int, rate: float, workdir: Path) -> dict[str, float]:
                 unanswered += 1
                 continue
             latencies.append(time.monotonic() - sent_at)
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(quiz_gap)
         await asyncio.sleep(2)
         cards = pushed()
         push_calls = [
             c for c in telegram.calls_of("sendMessage")
             if c.params["text"].startswith("<b>🗓 Вопрос дня</b>")
         ]  # fmt: skip
-        span = push_calls[-1].at - push_calls[0].at if len(push_calls) > 1 else float("nan")
+        every_call = [
+            c for c in telegram.calls_of("sendMessage", ok_only=False)
+            if c.params["text"].startswith("<b>🗓 Вопрос дня</b>")
+        ]  # fmt: skip
+        span = push_calls[-1].at - every_call[0].at if len(push_calls) > 1 else float("nan")
+        per_blocked = Counter(
+            int(c.params["chat_id"]) for c in every_call if int(c.params["chat_id"]) in blocked
+        )
         with sqlite3.connect(db_path) as db:
             statuses = Counter(row[0] for row in db.execute("SELECT status FROM pushes"))
         attempts = Counter(c.status for c in telegram.calls_of("sendMessage", ok_only=False))
     finally:
         await stop(bot)
         await telegram.stop()
+    ideal = users / min(rate, limit)
     return {
         "subscribers": users,
+        "blocked_subscribers": len(blocked),
         "configured_rate": rate,
-        "achieved_rate": round((len(cards) - 1) / span, 2),
-        "achieved_share": round((len(cards) - 1) / span / rate, 3),
+        "server_limit_per_s": limit,
+        "random_5xx_share": errors,
+        "time_to_finish_s": round(span, 1),
+        "ideal_time_s": round(ideal, 1),
+        "time_vs_ideal": round(span / ideal, 2),
+        "achieved_rate": round(len(cards) / span, 2),
+        "achieved_share_of_push_rate": round(len(cards) / span / rate, 3),
         "delivered": len(cards),
-        "lost": users - len(cards),
+        "lost": reachable - len(cards),
         "doubled": sum(1 for n in cards.values() if n > 1),
+        "max_requests_per_blocked_user": max(per_blocked.values(), default=0),
         "http_429": attempts.get(429, 0),
         "http_5xx": sum(n for s, n in attempts.items() if s >= 500),
         "push_log": dict(statuses),
         "quiz_requests_during_push": len(latencies) + unanswered,
+        "quiz_seconds_between_requests": quiz_gap,
         "quiz_unanswered": unanswered,
         "quiz_latency_p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
         "quiz_latency_p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
         "quiz_latency_mean_ms": round(statistics.mean(latencies) * 1000, 1),
         "bot_exit_code": bot.returncode,
+        "delivered_per_5s": [
+            sum(1 for c in push_calls if i <= c.at - every_call[0].at < i + 5)
+            for i in range(0, int(span) + 1, 5)
+        ],
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--users", type=int, default=10_000)
-    parser.add_argument("--rate", type=float, default=25.0)
+    parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="default")
+    parser.add_argument("--users", type=int, help="subscribers (default: the scenario's)")
+    parser.add_argument("--rate", type=float, help="PUSH_RATE (default: the scenario's)")
     args = parser.parse_args()
+    users, rate, limit, errors, blocked, quiz_gap = SCENARIOS[args.scenario]
     with tempfile.TemporaryDirectory() as tmp:
-        result = asyncio.run(run(args.users, args.rate, Path(tmp)))
+        result = asyncio.run(
+            run(
+                args.users or users,
+                args.rate or rate,
+                limit,
+                errors,
+                blocked,
+                quiz_gap,
+                Path(tmp),
+            )
+        )
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "push.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    (out / f"push-{args.scenario}.json").write_text(
+        json.dumps(result, indent=2, ensure_ascii=False)
+    )
     width = max(len(k) for k in result)
     for key, value in result.items():
         print(f"{key:<{width}}  {value}")

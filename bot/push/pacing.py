@@ -5,25 +5,31 @@ Telegram's limit is per bot and not a fixed number (about 30 messages/s for bulk
 while replies to users share it), and a 429's ``retry_after`` means "this bot, stop". So:
 
 * A 429 stops every push for ``retry_after`` seconds. The rate then drops to 95 % of what
-  Telegram let through in the second before (a per-second limit shows itself exactly there;
-  half the rate when nothing got through), at least a 5 % cut, and is held for ``hold``
-  seconds. Simulated against a 1 s sliding-window limit, this delivers at 92–93 % of the
-  limit with a 429 every ~25 s (``tests/unit/test_push_pacing.py``).
+  Telegram let through in the second before the refused call was sent (a per-second limit
+  shows itself exactly there; counted when the pause ends, so that calls still in flight at
+  the 429 are counted too), at least a 5 % cut, and is held for ``hold`` seconds. A call
+  refused straight after a pause, with nothing let through before it, only prolongs the
+  pause: a long flood wait says "wait", not "slower". Simulated against a 1 s sliding-window
+  limit, this delivers at 92–93 % of the limit with a 429 every ~25 s
+  (``tests/unit/test_push_pacing.py``).
 * While sends succeed, the rate creeps back up by ``growth`` (5 %) of itself per second,
   never above the configured ceiling (``PUSH_RATE``).
 * A refused connection (the Bot API is unreachable) pauses every push with a backoff of
   1, 2, 4 … 30 seconds, until a send goes through.
 * A 5xx gives its turn back: only delivered messages count against the rate.
-
-Replies to users go through another HTTP session and never wait for these pauses.
+* Replies to users share Telegram's limit: the push's rate is cut to what was left for it,
+  so the replies keep their share. They go through another HTTP session and never wait for
+  the push's pauses.
 """
 
 import asyncio
 import collections
+import logging
 import math
 import time
 from collections.abc import Awaitable, Callable
 
+log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -56,7 +62,9 @@ class SendGate:
         self._grown_at = -math.inf
         self._outage = 0.0
         self._refused_at = -math.inf
+        # Send times of the calls Telegram answered (429s apart): what its limit let through.
         self._delivered: collections.deque[float] = collections.deque()
+        self._cut_at: float | None = None  # send time of the 429 whose cut is still to come
 
     def paused_for(self) -> float:
         """Seconds until the current pause ends (0 when not paused)."""
@@ -69,6 +77,8 @@ class SendGate:
             if now < self._paused_until:
                 await self._sleep(self._paused_until - now)
                 continue
+            if self._cut_at is not None:
+                self._cut(self._cut_at)
             interval = 1.0 / self.rate
             if self._next < now - interval:
                 self._next = now  # idle or late: start afresh, no burst to catch up
@@ -80,12 +90,18 @@ class SendGate:
                     continue  # a 429 came in while waiting: this turn waits for its end
             return self._now()
 
-    def succeeded(self) -> None:
+    def answered(self, sent_at: float) -> None:
+        """Telegram answered the call with something other than 429 (a 403, a 400): it used
+        up a share of the limit though nothing was delivered."""
         now = self._now()
         self._outage = 0.0
-        self._delivered.append(now)
-        while self._delivered and self._delivered[0] <= now - 1.0:
+        self._delivered.append(sent_at)
+        while self._delivered and self._delivered[0] <= now - 5.0:
             self._delivered.popleft()
+
+    def succeeded(self, sent_at: float) -> None:
+        self.answered(sent_at)
+        now = self._now()
         if now < self._hold_until or self.rate >= self.ceiling:
             self._grown_at = now
             return
@@ -97,14 +113,24 @@ class SendGate:
         """A 429: pause everyone; lower the rate once per burst of 429s (calls sent before
         the last cut were sent at the old rate and say nothing new)."""
         now = self._now()
-        if sent_at > self._last_cut:
-            granted = self._granted(now)
-            cut = self.rate * 0.5 if granted is None else granted * 0.95
-            self.rate = max(self._floor, min(self.rate * 0.95, cut))
+        if sent_at > self._last_cut and self._cut_at is None:
+            self._cut_at = sent_at
             self._last_cut = now
             self.throttles += 1
         self._pause_until(now + max(retry_after, 0.0))
         self._hold_until = self._paused_until + self._hold
+
+    def _cut(self, refused_sent_at: float) -> None:
+        self._cut_at = None
+        window = (refused_sent_at - 1.0, refused_sent_at)
+        granted = sum(1 for t in self._delivered if window[0] < t <= window[1])
+        if granted == 0:
+            return  # refused straight after a pause: "still wait", nothing about the rate
+        before, self.rate = self.rate, max(self._floor, min(self.rate * 0.95, granted * 0.95))
+        log.info(
+            "push: Telegram asked to slow down; %d call(s) answered in the second before the"
+            " refused one; rate %.2f → %.2f messages/s", granted, before, self.rate,
+        )  # fmt: skip
 
     def refused(self, sent_at: float) -> None:
         """The connection could not be made: everyone waits, longer each time (calls that
@@ -126,8 +152,3 @@ class SendGate:
         if until > self._paused_until:
             self._paused_until = until
             self._next = until
-
-    def _granted(self, now: float) -> float | None:
-        """Messages delivered in the last second; None when none was."""
-        count = sum(1 for t in self._delivered if t > now - 1.0)
-        return float(count) if count else None

@@ -271,6 +271,7 @@ class PushSender:
             log.warning("push to %s: connection broke mid-call; not resent", push.user_id)
             return _Outcome(PushStatus.UNKNOWN, f"connection broke: {exc.message}", shown)
         except TelegramForbiddenError as exc:
+            self._gate.answered(sent_at)
             await self._store.mark_blocked(push.user_id, self._clock())
             return _Outcome(PushStatus.BLOCKED, exc.message, shown)
         except TelegramUnauthorizedError as exc:
@@ -278,15 +279,17 @@ class PushSender:
             self._gate.pause(60)
             return self._again(push, f"unauthorized: {exc.message}", 60)
         except TelegramBadRequest as exc:
+            self._gate.answered(sent_at)
             if any(reason in exc.message.lower() for reason in _GONE):
                 await self._store.mark_blocked(push.user_id, self._clock())
                 return _Outcome(PushStatus.BLOCKED, exc.message, shown)
             log.warning("push to %s refused: %s", push.user_id, exc.message)
             return _Outcome(PushStatus.FAILED, exc.message, shown)
         except TelegramAPIError as exc:
+            self._gate.answered(sent_at)
             log.warning("push to %s refused: %s", push.user_id, exc.message)
             return _Outcome(PushStatus.FAILED, exc.message, shown)
-        self._gate.succeeded()
+        self._gate.succeeded(sent_at)
         return _Outcome(PushStatus.SENT, None, shown)
 
     def _again(self, push: QueuedPush, reason: str, after_seconds: float) -> _Outcome:

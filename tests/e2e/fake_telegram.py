@@ -166,6 +166,7 @@ class FakeTelegram:
         self._waiters: dict[int, list[tuple[frozenset[str], asyncio.Future[Call]]]] = {}
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
         self._closing = False
         self._recent_sends: collections.deque[float] = collections.deque()
         self._random = random.Random(20261122)
@@ -184,7 +185,27 @@ class FakeTelegram:
         server = site._server
         assert server is not None
         self.port = server.sockets[0].getsockname()[1]
+        self._site = site
         return f"http://127.0.0.1:{self.port}"
+
+    async def go_offline(self) -> None:
+        """The Bot API becomes unreachable: the port is closed (connections are refused) and
+        open keep-alive connections are shut."""
+        assert self._runner is not None and self._site is not None
+        await self._site.stop()
+        self._site = None
+        server = self._runner.server
+        assert server is not None
+        for connection in list(server.connections):
+            connection.force_close()
+            if connection.transport is not None:
+                connection.transport.close()
+
+    async def go_online(self) -> None:
+        """Listen again on the same port."""
+        assert self._runner is not None and self._site is None
+        self._site = web.TCPSite(self._runner, "127.0.0.1", self.port, reuse_address=True)
+        await self._site.start()
 
     async def stop(self) -> None:
         async with self._changed:

@@ -2,41 +2,14 @@
 
 import sqlite3
 from collections import Counter
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from bot.storage.db import connect
-from bot.storage.timefmt import to_db
 from tests.e2e.conftest import BotProcess
 from tests.e2e.fake_telegram import FakeTelegram, Fault
+from tests.e2e.subscribers import daily_cards as _daily_cards
+from tests.e2e.subscribers import push_statuses as _push_statuses
+from tests.e2e.subscribers import seed_subscribers as _seed_subscribers
 
 FAST_TICKS = {"PUSH_TICK_SECONDS": "0.3", "PUSH_RATE": "200"}
-
-
-async def _seed_subscribers(db_path: Path, users: range, minutes_ago: float) -> None:
-    """Subscribers whose local slot passed ``minutes_ago`` minutes ago."""
-    conn = await connect(db_path)
-    slot = datetime.now(UTC) - timedelta(minutes=minutes_ago)
-    local = slot.astimezone(UTC)
-    await conn.executemany(
-        "INSERT INTO users (user_id, chat_id, created_at, timezone, daily_time, next_push_at)"
-        " VALUES (?, ?, ?, 'UTC', ?, ?)",
-        [(u, u, to_db(slot), f"{local:%H:%M}", to_db(slot.replace(second=0))) for u in users],
-    )
-    await conn.close()
-
-
-def _daily_cards(telegram: FakeTelegram) -> Counter[int]:
-    return Counter(
-        int(c.params["chat_id"])
-        for c in telegram.calls_of("sendMessage")
-        if c.params["text"].startswith("<b>🗓 Вопрос дня</b>")
-    )
-
-
-def _push_statuses(db_path: Path) -> Counter[str]:
-    with sqlite3.connect(db_path) as db:
-        return Counter(row[0] for row in db.execute("SELECT status FROM pushes"))
 
 
 async def test_every_subscriber_gets_exactly_one_card_despite_429_5xx_and_blocks(

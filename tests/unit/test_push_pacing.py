@@ -48,7 +48,7 @@ async def _push(gate: SendGate, telegram: LimitedTelegram, messages: int) -> Non
     while left:
         sent_at = await gate.turn()
         if telegram.send():
-            gate.succeeded()
+            gate.succeeded(sent_at)
             left -= 1
         else:
             gate.throttled(telegram.retry_after, sent_at)
@@ -137,8 +137,7 @@ async def test_a_refused_connection_pauses_everyone_longer_each_time() -> None:
         pauses.append(gate.paused_for())
 
     assert pauses == [1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]
-    await gate.turn()
-    gate.succeeded()
+    gate.succeeded(await gate.turn())
     gate.refused(await gate.turn())
     assert gate.paused_for() == 1.0
 
@@ -164,3 +163,15 @@ async def test_a_5xx_gives_its_turn_back() -> None:
 
     assert second == start  # the failed call did not count
     assert round(third - second, 6) == 0.1
+
+
+async def test_a_global_flood_wait_pauses_but_does_not_slow_the_push_down() -> None:
+    time = VirtualTime()
+    gate = _gate(time)
+    for _ in range(5):  # every call answered 429 "retry after 61", one after another
+        gate.throttled(61, await gate.turn())
+
+    await gate.turn()
+
+    assert time() >= 1000 + 5 * 61
+    assert gate.rate == 25.0
