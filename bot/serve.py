@@ -27,9 +27,10 @@ from bot.retry import RetryRequests
 from bot.storage.engine import Storage, open_postgres, open_sqlite
 from bot.telegram_session import PinnedResponseSession
 from bot.web.metrics import ApiCallMetrics, Metrics
-from bot.web.server import build_web_app, metrics_endpoint
+from bot.web.server import HANDLER_KEY, build_web_app, metrics_endpoint
 
 log = logging.getLogger("bot")
+UPDATE_LOG_PRUNE_EVERY = 600.0  # seconds
 
 
 class StartupError(Exception):
@@ -156,6 +157,16 @@ async def run(settings: Settings) -> None:
         log.info("stopped cleanly")
 
 
+async def _prune_update_log(storage: Storage) -> None:
+    """Forget handled update ids after a day (Telegram redelivers for at most a day)."""
+    while True:
+        await asyncio.sleep(UPDATE_LOG_PRUNE_EVERY)
+        try:
+            await storage.updates.prune(utc_now() - timedelta(days=1))
+        except Exception:
+            log.exception("could not prune the update log; trying again later")
+
+
 async def _push_figures(services: Services, metrics: Metrics) -> None:
     overview = await services.admin.overview()
     metrics.push_queue.set(overview.pushes_24h.get("queued", 0))
@@ -229,8 +240,16 @@ async def _serve_webhook(
     log.info(
         "webhook server on %s:%s%s", settings.web_host, settings.web_port, settings.webhook_path
     )
+    pruning = asyncio.create_task(_prune_update_log(storage), name="prune-update-log")
     try:
         await stop.wait()
         log.info("stopping: no new requests; finishing the updates in flight")
+        handler = app[HANDLER_KEY]
+        handler.stop_taking()
+        for site in list(runner.sites):
+            await site.stop()
+        if not await handler.drain(seconds=30):
+            log.warning("updates still being handled after 30 s; stopping anyway")
     finally:
-        await runner.cleanup()  # stops listening, waits for handlers, runs the shutdown hooks
+        pruning.cancel()
+        await runner.cleanup()  # closes connections, runs the shutdown hooks

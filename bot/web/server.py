@@ -5,6 +5,7 @@ unanswered, and Telegram redelivers it to another), and the update log makes a r
 update take effect once.
 """
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -21,11 +22,18 @@ from bot.web.metrics import Metrics
 
 log = logging.getLogger(__name__)
 # A claim older than this belongs to a replica that died mid-update: another may take over.
-STALE_CLAIM = timedelta(seconds=60)
+# (Handling takes well under a second; the use cases are idempotent in the database anyway,
+# so a rare overlap with a very slow live replica costs nothing.)
+STALE_CLAIM = timedelta(seconds=15)
 
 
 class OnceRequestHandler(SimpleRequestHandler):
-    """Handles each update to the end before answering 200, and each update id once."""
+    """Handles each update to the end before answering 200, and each update id once.
+
+    ``handle_in_background=False``: aiogram's default answers 200 at once and handles the
+    update in a detached task, which a dying replica would lose after Telegram was told it
+    was delivered.
+    """
 
     def __init__(
         self,
@@ -37,11 +45,42 @@ class OnceRequestHandler(SimpleRequestHandler):
         clock: Callable[[], datetime],
         **data: Any,
     ) -> None:
-        super().__init__(dispatcher, bot, secret_token=secret_token, **data)
+        super().__init__(
+            dispatcher, bot, handle_in_background=False, secret_token=secret_token, **data
+        )
         self._updates = updates
         self._clock = clock
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._closing = False
+
+    def stop_taking(self) -> None:
+        """From now on every update is answered 503: Telegram delivers it again, to another
+        replica (a keep-alive connection can still bring requests after the port closed)."""
+        self._closing = True
+
+    async def drain(self, seconds: float) -> bool:
+        """Wait until no update is being handled; False when ``seconds`` ran out first."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), seconds)
+        except TimeoutError:
+            return False
+        return True
 
     async def _handle_request(self, bot: Bot, request: web.Request) -> web.Response:
+        if self._closing:
+            return web.Response(status=503, text="shutting down")
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            return await self._handle_once(bot, request)
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle.set()
+
+    async def _handle_once(self, bot: Bot, request: web.Request) -> web.Response:
         update = await request.json(loads=bot.session.json_loads)
         update_id = update.get("update_id") if isinstance(update, dict) else None
         if not isinstance(update_id, int):
@@ -63,6 +102,9 @@ class OnceRequestHandler(SimpleRequestHandler):
         return web.json_response({})
 
 
+HANDLER_KEY = web.AppKey("once_request_handler", OnceRequestHandler)
+
+
 def build_web_app(
     *,
     dp: Dispatcher,
@@ -77,9 +119,9 @@ def build_web_app(
     clock: Callable[[], datetime],
 ) -> web.Application:
     app = web.Application()
-    OnceRequestHandler(dp, bot, secret_token=secret, updates=updates, clock=clock).register(
-        app, path=path
-    )
+    handler = OnceRequestHandler(dp, bot, secret_token=secret, updates=updates, clock=clock)
+    handler.register(app, path=path)
+    app[HANDLER_KEY] = handler
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz(ready, push_health))
     app.router.add_get("/metrics", metrics_endpoint(metrics, refresh_metrics))

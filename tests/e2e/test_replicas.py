@@ -173,9 +173,14 @@ async def test_two_replicas_lose_no_rating_when_one_is_killed(
     rng = random.Random(15)
     users = list(range(7001, 7013))
     first_half = await asyncio.gather(*(_study(telegram, u, 2, rng) for u in users))
+    acked_before = len(delivery.acked)
 
-    await replicas[0].kill()  # mid-run: its updates are redelivered to the survivor
-    second_half = await asyncio.gather(*(_study(telegram, u, 2, rng) for u in users))
+    second = asyncio.gather(*(_study(telegram, u, 2, rng) for u in users))
+    await telegram.wait_for(
+        lambda: len(delivery.acked) > acked_before + 10, timeout=30, what="the second half"
+    )
+    await replicas[0].kill()  # mid-run, taps in flight: Telegram redelivers them (no 200 yet)
+    second_half = await second
 
     confirmed = sum(first_half) + sum(second_half)
     per_card = await _rows(
