@@ -48,6 +48,70 @@ async def test_sqlite_history_moves_to_postgres_with_every_rating(tmp_path: Path
     assert later.shown_id > shown.shown_id  # the identity continues after the copied ids
 
 
+async def test_migrate_data_carries_every_column_of_every_table(tmp_path: Path) -> None:
+    """Study-session data too: the kind of each rating and the state undo needs, typed
+    answers, suspended questions, the new-card limit, reports, the push log."""
+    import sqlite3
+    from datetime import datetime, timedelta
+
+    import asyncpg
+
+    from bot.ops import TABLES
+    from bot.storage.timefmt import to_db
+
+    await require_postgres()
+    source = await open_sqlite(tmp_path / "old.db")
+    user = await source.quiz.load_user(1, 1, "Аня", _now(), "Europe/Moscow")
+    await source.quiz.set_new_limit(1, 15)
+    first = await source.quiz.record_shown(1, "q1", "quiz", _now())
+    assert await source.quiz.save_answer(1, "мой ответ", _now() - timedelta(hours=1), 1000)
+    await source.quiz.rate(first, int(Grade.GOOD), _now(), _review)
+    again = await source.quiz.record_shown(1, "q1", "quiz", _now() + timedelta(days=1))
+    await source.quiz.rate(again, int(Grade.EASY), _now() + timedelta(days=1), _review)
+    await source.quiz.suspend(1, "q2", _now())
+    await source.reports.start_report(1, "q1", _now())
+    await source.reports.submit_report(
+        1, "Опечатка в формуле", _now(), started_after=_now() - timedelta(minutes=5),
+        since=_now() - timedelta(days=1), limit=5,
+    )  # fmt: skip
+    await source.close()
+    with sqlite3.connect(tmp_path / "old.db") as db:
+        db.execute(
+            "INSERT INTO pushes (user_id, local_date, slot_at, status, updated_at, reason)"
+            " VALUES (1, '2026-11-20', '2026-11-20 07:00:00', 'failed', '2026-11-20 07:00:05',"
+            " 'Bad Request: message is too long')"
+        )
+        before = {
+            table: sorted(tuple(r) for r in db.execute(f"SELECT * FROM {table}").fetchall())
+            for table in TABLES
+        }
+        columns = {
+            t: [r[1] for r in db.execute(f"PRAGMA table_info({t})").fetchall()] for t in TABLES
+        }
+    schema = PgSchema()
+    await schema.create()
+    try:
+        await migrate_data(f"sqlite:///{tmp_path / 'old.db'}", schema.url)
+        conn = await asyncpg.connect(schema.url)
+        after = {}
+        for table in TABLES:
+            rows = await conn.fetch(f"SELECT {', '.join(columns[table])} FROM {table}")
+            after[table] = sorted(
+                tuple(
+                    to_db(v) if isinstance(v, datetime) else int(v) if isinstance(v, bool) else v
+                    for v in row
+                )
+                for row in rows
+            )
+        await conn.close()
+    finally:
+        await schema.drop()
+
+    assert after == before
+    assert user.user_id == 1 and before["suspended"] and before["reports"]
+    assert {r[columns["ratings"].index("kind")] for r in before["ratings"]} == {"new", "early"}
+
+
 async def test_migrations_twice_at_once_apply_each_step_once() -> None:
     import asyncio
 
