@@ -16,7 +16,8 @@ while replies to users share it), and a 429's ``retry_after`` means "this bot, s
   never above the configured ceiling (``PUSH_RATE``).
 * A refused connection (the Bot API is unreachable) pauses every push with a backoff of
   1, 2, 4 … 30 seconds, until a send goes through.
-* A 5xx gives its turn back: only delivered messages count against the rate.
+* A 5xx gives its turn back, spread over the next calls (never a burst): only delivered
+  messages count against the rate.
 * Replies to users share Telegram's limit: the push's rate is cut to what was left for it,
   so the replies keep their share. They go through another HTTP session and never wait for
   the push's pauses.
@@ -56,6 +57,7 @@ class SendGate:
         self._now = monotonic
         self._sleep = sleep
         self._next = -math.inf  # when the next call may go
+        self._credit = 0.0  # seconds of turns given back by 5xx answers, not yet used
         self._paused_until = -math.inf
         self._last_cut = -math.inf
         self._hold_until = -math.inf
@@ -83,7 +85,11 @@ class SendGate:
             if self._next < now - interval:
                 self._next = now  # idle or late: start afresh, no burst to catch up
             at = self._next
-            self._next = at + interval
+            # A 5xx's turn is given back over the next calls, each at most half a gap early,
+            # so it never makes a burst.
+            early = min(self._credit, interval / 2)
+            self._credit -= early
+            self._next = at + interval - early
             if at > now:
                 await self._sleep(at - now)
                 if self._now() < self._paused_until:
@@ -146,7 +152,7 @@ class SendGate:
 
     def refund(self) -> None:
         """The call was not delivered (5xx): its turn goes to the next one."""
-        self._next -= 1.0 / self.rate
+        self._credit = min(self._credit + 1.0 / self.rate, 1.0)
 
     def _pause_until(self, until: float) -> None:
         if until > self._paused_until:

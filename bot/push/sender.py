@@ -261,6 +261,7 @@ class PushSender:
             self._gate.throttled(exc.retry_after, sent_at)
             return self._again(push, f"429: retry after {exc.retry_after} s", exc.retry_after)
         except TelegramServerError as exc:
+            self._gate.answered(sent_at)
             self._gate.refund()
             delay = retry_delay(push.attempts + 1).total_seconds()
             return self._again(push, f"server error: {exc.message}", delay)
