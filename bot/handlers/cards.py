@@ -42,7 +42,9 @@ async def send_next(
         done = step.done
         await bot.send_message(
             user.chat_id,
-            render.day_done(done, clock(), zone_of(user.timezone)),
+            render.day_done(
+                done, clock(), zone_of(user.timezone), filtered=bool(user.topics or user.levels)
+            ),
             reply_markup=keyboards.day_done(done.next_due is not None),
         )
     else:

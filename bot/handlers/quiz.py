@@ -242,7 +242,11 @@ async def on_suspend(
 async def on_review_early(
     query: CallbackQuery, bot: Bot, user: UserProfile, quiz: QuizService, clock: Clock
 ) -> None:
+    """«Повторить заранее» under «На сегодня всё»: one early card, then the offer's button goes
+    (further early cards come from «next» under that card, which works once per card)."""
     await send_next(bot, user, quiz, clock, early=True)
+    if query.message is not None:
+        await drop_keyboard(bot, query.message.chat.id, query.message.message_id)
 
 
 async def on_start_review(

@@ -12,7 +12,7 @@ from bot.quiz.models import UserProfile
 from bot.quiz.profiles import ProfileService
 from bot.quiz.service import QuizService, valid_new_limit
 from bot.quiz.session import MAX_NEW_PER_DAY
-from bot.ui import keyboards, texts
+from bot.ui import keyboards, render, texts
 from bot.ui.callbacks import Restore, RestoreAll
 
 
@@ -67,8 +67,11 @@ async def on_restore_all(
 async def on_text(message: Message, user: UserProfile, quiz: QuizService) -> None:
     """Text while a card is open is the user's answer to it; otherwise a short hint."""
     assert message.text is not None
-    shown = await quiz.save_answer(user.user_id, message.text)
-    await message.answer(texts.FALLBACK if shown is None else texts.ANSWER_SAVED)
+    question = await quiz.save_answer(user.user_id, message.text)
+    if question is None:
+        await message.answer(texts.FALLBACK)
+        return
+    await message.answer(texts.ANSWER_SAVED.format(question=render.quoted(question.question)))
 
 
 def router() -> Router:

@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.quiz.cities import zone_for_name
@@ -22,6 +23,9 @@ def parse_daily_time(text: str) -> time | None:
     return time(hours, minutes)
 
 
+_MOSCOW_OFFSET: Final = re.compile(r"(?:мск|msk)\s*([+-−])\s*(\d{1,2})", re.IGNORECASE)
+
+
 def parse_timezone(text: str) -> str | None:
     """A city or abbreviation (``Москва``, ``МСК``, see ``bot.quiz.cities``), an IANA name
     (``Europe/Moscow``), ``UTC``, or an offset (``+3``, ``UTC-5``, ``+05:30``).
@@ -34,6 +38,13 @@ def parse_timezone(text: str) -> str | None:
     by_name = zone_for_name(value)
     if by_name is not None:
         return by_name
+    moscow = _MOSCOW_OFFSET.fullmatch(value)
+    if moscow:
+        # «МСК+2» is how Russian timetables give a zone: Moscow time (UTC+3, no DST) plus hours.
+        shift = int(moscow.group(2)) * (1 if moscow.group(1) == "+" else -1)
+        if not -12 <= shift + 3 <= 14:
+            return None
+        value = f"{shift + 3:+d}"
     if value.upper() in {"UTC", "GMT", "Z"}:
         return "UTC"
     match = _OFFSET.match(value)

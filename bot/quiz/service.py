@@ -181,10 +181,13 @@ class QuizService:
         outcome = await self._store.undo_rating(user_id, shown_id)
         return outcome, await self.open_card(user_id, shown_id)
 
-    async def save_answer(self, user_id: int, text: str) -> ShownCard | None:
-        """Keep typed text as the answer to the user's open card; None when none is open."""
+    async def save_answer(self, user_id: int, text: str) -> Question | None:
+        """Keep typed text as the answer to the user's open card: the last one sent, not yet
+        rated, passed over or suspended. Returns that card's question (the confirmation names
+        it, so text meant as something else is not silently taken), or None when none is open."""
         since = self._clock() - ANSWER_WINDOW
-        return await self._store.save_answer(user_id, text.strip(), since, MAX_ANSWER_CHARS)
+        shown = await self._store.save_answer(user_id, text.strip(), since, MAX_ANSWER_CHARS)
+        return None if shown is None else self._bank.get(shown.question_id)
 
     async def suspend(self, user_id: int, shown_id: int) -> CardView:
         """«Больше не показывать» on a card: its question leaves /quiz until restored."""

@@ -383,11 +383,14 @@ class Repository:
                 row = await cursor.fetchone()
             if row is None or row["next_taken"] or from_db(row["shown_at"]) < since:
                 return None
-            async with tx.execute(
-                "SELECT 1 FROM ratings WHERE shown_id = ?", (row["shown_id"],)
+            async with tx.execute(  # rated, or suspended with «Больше не показывать»
+                "SELECT EXISTS (SELECT 1 FROM ratings WHERE shown_id = ?)"
+                " OR EXISTS (SELECT 1 FROM suspended WHERE user_id = ? AND question_id = ?)",
+                (row["shown_id"], user_id, row["question_id"]),
             ) as cursor:
-                if await cursor.fetchone() is not None:
-                    return None
+                closed = await cursor.fetchone()
+            if closed is not None and closed[0]:
+                return None
             answer = text if row["answer"] is None else f"{row['answer']}\n{text}"
             if len(answer) > max_chars:
                 answer = answer[: max_chars - 1] + "…"

@@ -36,7 +36,11 @@ class StatsRepository:
     async def review_outcomes(self, user_id: int, since: datetime) -> tuple[int, int]:
         async with self._conn.execute(
             "SELECT COUNT(*), COALESCE(SUM(CASE WHEN rating >= 3 THEN 1 ELSE 0 END), 0)"
-            " FROM ratings WHERE user_id = ? AND kind = 'review' AND rated_at >= ?",
+            " FROM ratings WHERE user_id = ? AND kind = 'review' AND rated_at >= ?"
+            # A learning step (due minutes after a miss) is not a test of memory: only cards
+            # that were scheduled a day or more ahead count (rows older than undo: all).
+            " AND (prev_last_review IS NULL"
+            "      OR julianday(prev_due) - julianday(prev_last_review) >= 1)",
             (user_id, to_db(since)),
         ) as cursor:
             row = await cursor.fetchone()

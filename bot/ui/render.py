@@ -3,10 +3,11 @@
 import html
 from datetime import datetime, tzinfo
 
+from bot.quiz.due import by_day
 from bot.quiz.grades import Grade
 from bot.quiz.markup import split_plain, to_html
 from bot.quiz.models import Question, RatingKind, SavedRating
-from bot.quiz.session import DayDone, SessionProgress
+from bot.quiz.session import MAX_NEW_PER_DAY, DayDone, SessionProgress
 from bot.quiz.taxonomy import LEVELS, TOPICS
 from bot.quiz.textsize import TELEGRAM_MESSAGE_LIMIT, utf16_length
 from bot.ui import texts
@@ -36,8 +37,12 @@ def _header(question: Question, daily: bool = False) -> str:
     return f"{title}🧠 {_meta(question)}\n\n<b>{html.escape(question.question)}</b>"
 
 
-def progress_line(progress: SessionProgress) -> str:
-    """«Повторение · осталось 3 · новых сегодня 2 из 10»."""
+def progress_line(progress: SessionProgress, *, counts: bool = True) -> str:
+    """«Повторение · осталось 3 · новых сегодня 2 из 10». A review ahead of time is outside
+    today's session, so it carries no counts; neither does the daily question (its message
+    says how many reviews wait, see ``daily_card``)."""
+    if progress.kind == RatingKind.EARLY or not counts:
+        return _KINDS[progress.kind]
     left = (
         texts.CARD_LEFT.format(count=progress.remaining) if progress.remaining else texts.CARD_LAST
     )
@@ -49,7 +54,7 @@ def question_card(
     question: Question, *, daily: bool = False, progress: SessionProgress | None = None
 ) -> str:
     title = f"<b>{texts.DAILY_TITLE}</b>\n" if daily else ""
-    status = f"<i>{progress_line(progress)}</i>\n" if progress else ""
+    status = f"<i>{progress_line(progress, counts=not daily)}</i>\n" if progress else ""
     return f"{title}{status}{_header(question)}\n\n{texts.ASK_YOURSELF}"
 
 
@@ -92,6 +97,13 @@ def user_input(value: str, limit: int = 40) -> str:
     return html.escape(short)
 
 
+def quoted(text: str, limit: int = 60) -> str:
+    """A question named inside a sentence: shortened at a word boundary and escaped."""
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0].rstrip(" ,.:;—-") + "…"
+    return html.escape(text)
+
+
 def human_date(moment: datetime, zone: tzinfo) -> str:
     local = moment.astimezone(zone)
     return f"{local.day} {_MONTHS[local.month - 1]}, {local:%H:%M}"
@@ -102,24 +114,38 @@ def day_name(day_number: int, month: int) -> str:
 
 
 def with_rating(part: str, rating: SavedRating, zone: tzinfo) -> str:
-    template = texts.RATED_EARLY if rating.kind == RatingKind.EARLY else texts.RATED
+    """The rating line under a rated card. A card scheduled by days is due for its whole day,
+    so it gets the day, not a time of day that means nothing."""
+    early = rating.kind == RatingKind.EARLY
+    if by_day(rating.due, rating.rated_at):
+        local = rating.due.astimezone(zone)
+        template = texts.RATED_EARLY_ON_DAY if early else texts.RATED_ON_DAY
+        date = day_name(local.day, local.month)
+    else:
+        template = texts.RATED_EARLY if early else texts.RATED
+        date = human_date(rating.due, zone)
     line = template.format(
         grade=texts.GRADE_NAMES[Grade(rating.rating)],
         interval=interval(rating.due - rating.rated_at),
-        date=human_date(rating.due, zone),
+        date=date,
     )
     return f"{part}\n\n{html.escape(line)}"
 
 
-def day_done(done: DayDone, now: datetime, zone: tzinfo) -> str:
-    """«На сегодня всё»: why, when the next review falls due, and what else to do."""
+def day_done(done: DayDone, now: datetime, zone: tzinfo, *, filtered: bool = True) -> str:
+    """«На сегодня всё» (or «Пока всё» when a review falls due later today): why, when the
+    next review falls due, and what else to do. ``filtered``: the user chose topics or levels."""
     if done.limit_reached and done.new_limit == 0:
         why = texts.DONE_NO_NEW_ALLOWED
     elif done.limit_reached:
         why = texts.DONE_LIMIT.format(count=done.new_today, limit=done.new_limit)
     else:
-        why = texts.DONE_NO_NEW
-    lines = [texts.DONE_TITLE, why]
+        why = texts.DONE_NO_NEW if filtered else texts.DONE_NO_NEW_IN_BANK
+    later_today = (
+        done.next_due is not None
+        and done.next_due.astimezone(zone).date() == now.astimezone(zone).date()
+    )
+    lines = [texts.DONE_TITLE_FOR_NOW if later_today else texts.DONE_TITLE, why]
     if done.next_due is not None and done.next_by_day:
         local = done.next_due.astimezone(zone)
         lines.append(texts.DONE_NEXT_DAY.format(date=day_name(local.day, local.month)))
@@ -132,5 +158,7 @@ def day_done(done: DayDone, now: datetime, zone: tzinfo) -> str:
     lines += ["", texts.DONE_WHAT_ELSE]
     if done.next_due is not None:
         lines.append(texts.DONE_EARLY)
-    lines += [texts.DONE_MORE_NEW, texts.DONE_TOPICS, texts.DONE_STATS]
+    if done.limit_reached and done.new_limit < MAX_NEW_PER_DAY:
+        lines.append(texts.DONE_MORE_NEW)
+    lines += [texts.DONE_TOPICS, texts.DONE_STATS]
     return "\n".join(lines)

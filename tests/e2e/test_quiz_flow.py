@@ -111,7 +111,7 @@ async def test_answer_before_revealing_undo_and_an_honest_end_of_the_day(
     assert card.text.startswith("Новый вопрос · последний на сегодня · новых сегодня 1 из 1\n")
 
     saved = await _reply_to(telegram, USER, telegram.send_text(USER, "Мой ответ: не знаю"))
-    assert saved.text.startswith("Записал ваш ответ.")
+    assert saved.text.startswith("Записал как ваш ответ на вопрос «")
     await telegram.press(USER, card, card.button("Показать ответ"))
     await telegram.wait_for(lambda: "Насколько" in card.text, what="reveal")
     assert "Ваш ответ:\nМой ответ: не знаю\n\nПравильный ответ:\n" in card.text

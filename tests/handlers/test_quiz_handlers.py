@@ -62,7 +62,7 @@ async def test_rating_is_saved_and_card_says_when_it_returns(
 
     assert await _ratings(harness) == [(shown, 3)]
     edit = harness.session.sent(EditMessageText)[-1]
-    assert "\n\nОценка: «Знал». Вопрос вернётся через 2 дня (3 марта, 08:00)." in edit.text
+    assert "\n\nОценка: «Знал». Вопрос вернётся 3 марта (через 2 дня)." in edit.text
     assert [label for label, _ in harness.buttons(edit)] == [
         "➡️ Следующий вопрос",
         "↩️ Отменить оценку",

@@ -5,7 +5,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendMessage,
+)
 from fsrs import Card
 
 from bot.quiz.bank import Bank
@@ -77,18 +82,47 @@ async def test_when_nothing_is_due_or_new_quiz_says_so_and_offers_early_review(
     done = harness.last_sent()
     assert done.text == (
         "<b>На сегодня всё.</b>\n"
-        "Всё, что пора было повторить, повторено, а новых вопросов в выбранных темах "
-        "не осталось.\n"
+        "Всё, что пора было повторить, повторено, а новых вопросов в банке не осталось — "
+        "вы видели все.\n"
         "Следующее повторение — 3 марта.\n"
         "\n"
         "Что ещё можно сделать:\n"
         "• повторить заранее — кнопка ниже; повторение раньше срока так и запишется, "
         "и следующий срок учтёт, что прошло меньше времени\n"
-        "• брать больше новых вопросов в день — /limit 15\n"
         "• выбрать другие темы — /topics\n"
         "• посмотреть прогресс — /stats"
     )
     assert harness.buttons(done) == [("⏩ Повторить заранее", "re")]
+
+
+async def test_done_says_for_now_when_a_review_falls_due_later_today(harness: Harness) -> None:
+    shown, _ = await _quiz(harness)
+    await _study(harness, shown, Grade.FORGOT)  # back in 10 minutes
+    for _ in range(2):
+        shown, _ = await _quiz(harness)
+        await _study(harness, shown)
+
+    await harness.send(USER, "/quiz")
+
+    text = harness.last_sent().text
+    assert text.startswith("<b>Пока всё.</b>\n")
+    assert "Следующее повторение — 1 марта, 08:10 (через 10 минут)." in text
+
+
+async def test_done_with_a_filter_names_the_chosen_topics_and_offers_more_new_only_at_the_limit(
+    harness: Harness,
+) -> None:
+    await harness.send(USER, "/topics")
+    await harness.press(USER, "tt:nlp")
+    await harness.press(USER, "td")  # sends the only nlp card
+    shown = _shown(harness.buttons(harness.last_sent())[0][1])
+    await _study(harness, shown)
+
+    await harness.send(USER, "/quiz")
+
+    text = harness.last_sent().text
+    assert "а новых вопросов в выбранных темах не осталось." in text
+    assert "/limit" not in text  # more new questions a day would not help: none are left
 
 
 async def test_early_review_is_recorded_as_early_and_scheduled_by_fsrs_at_that_moment(
@@ -99,9 +133,13 @@ async def test_early_review_is_recorded_as_early_and_scheduled_by_fsrs_at_that_m
     await harness.send(USER, "/quiz")
     assert harness.last_sent().text.startswith("<b>На сегодня всё.</b>")
 
-    await harness.press(USER, "re")
+    await harness.press(USER, "re", message_id=77)
     card = harness.last_sent()
-    assert card.text.startswith("<i>Повторение заранее · последний на сегодня · ")
+    # The offer's button goes once it has given its card: a second tap cannot add another.
+    (dropped,) = harness.session.sent(EditMessageReplyMarkup)
+    assert dropped.message_id == 77 and dropped.reply_markup is None
+    # Ahead of time is outside today's session: no «left today» counts on it.
+    assert card.text.startswith("<i>Повторение заранее</i>\n")
     shown = _shown(harness.buttons(card)[0][1])
     (_qid, state, due), *_ = await _db(
         harness,
@@ -118,7 +156,7 @@ async def test_early_review_is_recorded_as_early_and_scheduled_by_fsrs_at_that_m
     expected = SpacedRepetition(fuzzing=False).review(before, Grade.GOOD, harness.clock())
     assert kind == "early" and new_due == to_db(expected.due)
     assert Card.from_json(str(state)).due > harness.clock()  # it really was ahead of time
-    assert "Оценка: «Знал», повторение раньше срока. Вопрос вернётся через" in _edit(harness).text
+    assert "Оценка: «Знал», повторение раньше срока. Вопрос вернётся " in _edit(harness).text
     # «next» under an early review goes on reviewing ahead of time
     (next_label, next_data), *_ = harness.buttons(_edit(harness))
     assert (next_label, next_data) == ("➡️ Следующий вопрос", f"ne:{shown}")
@@ -299,7 +337,8 @@ async def test_an_unknown_timezone_is_explained_in_plain_words(harness: Harness)
     assert harness.last_sent().text == (
         "Не знаю часового пояса «Хогвартс». Напишите свой город (/timezone Екатеринбург) "
         "или сдвиг от всемирного времени UTC в часах (/timezone +5; у Москвы это +3). "
-        "Подойдёт и полное название пояса, например /timezone Asia/Yekaterinburg."
+        "Можно и относительно Москвы (/timezone МСК+2) или полным названием пояса, "
+        "например /timezone Asia/Yekaterinburg."
     )
 
 
@@ -344,6 +383,7 @@ async def test_the_daily_limit_of_new_questions_is_the_users_choice(
         "<b>На сегодня всё.</b>\nВсё, что пора было повторить, повторено, и новых вопросов "
         "сегодня уже 1 из 1 — это ваш дневной лимит.\n"
     )
+    assert "• брать больше новых вопросов в день — /limit 15" in harness.last_sent().text
     assert await _db(harness, "SELECT new_per_day FROM users WHERE user_id = ?", USER) == [(1,)]
 
 
@@ -356,7 +396,8 @@ async def test_each_rating_button_shows_the_interval_it_leads_to(harness: Harnes
 
     await harness.press(USER, f"rt:{shown}:4")
 
-    assert "Вопрос вернётся через 8 дней (9 марта, 08:00)." in _edit(harness).text
+    # Scheduled by days: the day it falls due, not a time of day that means nothing.
+    assert "Вопрос вернётся 9 марта (через 8 дней)." in _edit(harness).text
 
 
 async def test_undo_returns_the_card_exactly_and_the_rating_can_be_changed(
@@ -467,7 +508,8 @@ async def test_text_typed_while_a_card_is_open_is_its_answer(
 
     await harness.send(USER, "Это про <веса> & смещение")
     assert harness.last_sent().text == (
-        "Записал ваш ответ. Нажмите «Показать ответ» под вопросом — покажу его рядом с правильным."
+        "Записал как ваш ответ на вопрос «Вопрос a?». Нажмите «Показать ответ» под вопросом — "
+        "покажу ваш ответ рядом с правильным."
     )
     await harness.send(USER, "и ещё регуляризация")
     await harness.press(USER, f"rv:{shown}")
@@ -483,6 +525,27 @@ async def test_text_typed_while_a_card_is_open_is_its_answer(
     ]
     await harness.send(USER, "а это уже просто текст")
     assert harness.last_sent().text.startswith("Я понимаю команды")
+
+
+async def test_text_after_suspending_the_open_card_is_not_taken_as_its_answer(
+    harness: Harness,
+) -> None:
+    shown, _ = await _quiz(harness)
+    await harness.press(USER, f"ss:{shown}")
+
+    await harness.send(USER, "мой ответ")
+
+    assert harness.last_sent().text.startswith("Я понимаю команды")
+    assert await _db(harness, "SELECT answer FROM shown_cards WHERE shown_id = ?", shown) == [
+        (None,)
+    ]
+
+
+def test_a_long_question_is_named_shortened_at_a_word() -> None:
+    from bot.ui.render import quoted
+
+    named = quoted("Чем отличается " + "очень " * 20 + "длинный вопрос?")
+    assert named.endswith("очень…") and len(named) <= 61
 
 
 async def test_free_text_with_no_card_open_gets_the_short_hint(harness: Harness) -> None:
@@ -530,6 +593,23 @@ async def test_stats_shows_retention_a_forecast_and_a_button_to_review(
     assert harness.buttons(sent)[0] == ("▶️ Повторить сейчас (1)", "st")
     await harness.press(USER, "st")
     assert harness.last_sent().text.startswith("<i>Повторение · последний на сегодня · ")
+
+
+async def test_retention_leaves_out_learning_steps_after_a_miss(harness: Harness) -> None:
+    await _finish_the_bank(harness)
+    harness.clock.advance(days=2)
+    for grade in (Grade.FORGOT, Grade.GOOD, Grade.GOOD):  # three due reviews, one missed
+        shown, _ = await _quiz(harness)
+        await _study(harness, shown, grade)
+    harness.clock.advance(minutes=11)
+    again, _ = await _quiz(harness)  # the missed one, back after its 10-minute step
+    await _study(harness, again, Grade.GOOD)  # a learning step: not a test of memory
+
+    await harness.send(USER, "/stats")
+
+    assert "\nВспомнили при повторении в срок: <b>67%</b> (2 из 3 за 30 дней)\n" in (
+        harness.last_sent().text
+    )
 
 
 @pytest.fixture

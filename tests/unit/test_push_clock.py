@@ -43,6 +43,20 @@ def test_timezone_rejects_unknown(text: str) -> None:
     assert parse_timezone(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("МСК+2", "UTC+05:00"), ("мск +4", "UTC+07:00"), ("MSK-1", "UTC+02:00"),
+     ("МСК−1", "UTC+02:00"), ("МСК", "Europe/Moscow")],
+)  # fmt: skip
+def test_timezone_reads_moscow_relative_offsets(text: str, expected: str) -> None:
+    """Russian timetables give zones as Moscow time plus hours: «МСК+2» is UTC+5."""
+    assert parse_timezone(text) == expected
+
+
+def test_timezone_rejects_a_moscow_offset_beyond_any_zone() -> None:
+    assert parse_timezone("МСК+12") is None
+
+
 def test_fixed_offset_zone() -> None:
     moment = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
     assert moment.astimezone(zone_of("UTC-05:00")).hour == 7

@@ -68,7 +68,9 @@ async def test_push_announces_the_reviews_waiting_and_offers_to_start(
 
     sent = await _push_to(storage, clock, quiz)
 
-    assert sent.text.startswith("<b>🗓 Вопрос дня</b>\n<i>Повторение · осталось 5 · ")
+    # The count is said once, in the line about the reviews, not also in the card's header.
+    assert sent.text.startswith("<b>🗓 Вопрос дня</b>\n<i>Повторение</i>\n")
+    assert "осталось" not in sent.text
     assert sent.text.endswith("\n\nСегодня ждут повторения: 3.")
     markup = sent.reply_markup
     assert markup is not None and not isinstance(markup, dict)

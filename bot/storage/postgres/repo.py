@@ -339,10 +339,14 @@ class PgRepository:
             )
             if row is None or row["next_taken"] or row["shown_at"] < seconds(since):
                 return None
-            rated = await conn.fetchval(
-                "SELECT 1 FROM ratings WHERE shown_id = $1", row["shown_id"]
+            closed = await conn.fetchval(  # rated, or suspended with «Больше не показывать»
+                "SELECT EXISTS (SELECT 1 FROM ratings WHERE shown_id = $1)"
+                " OR EXISTS (SELECT 1 FROM suspended WHERE user_id = $2 AND question_id = $3)",
+                row["shown_id"],
+                user_id,
+                row["question_id"],
             )
-            if rated is not None:
+            if closed:
                 return None
             answer = text if row["answer"] is None else f"{row['answer']}\n{text}"
             if len(answer) > max_chars:

@@ -33,7 +33,10 @@ class PgStatsRepository:
     async def review_outcomes(self, user_id: int, since: datetime) -> tuple[int, int]:
         row = await self._pool.fetchrow(
             "SELECT COUNT(*), COUNT(*) FILTER (WHERE rating >= 3) FROM ratings"
-            " WHERE user_id = $1 AND kind = 'review' AND rated_at >= $2",
+            " WHERE user_id = $1 AND kind = 'review' AND rated_at >= $2"
+            # A learning step (due minutes after a miss) is not a test of memory: only cards
+            # that were scheduled a day or more ahead count (rows older than undo: all).
+            " AND (prev_last_review IS NULL OR prev_due - prev_last_review >= interval '1 day')",
             user_id,
             seconds(since),
         )
