@@ -2,10 +2,13 @@
 webhook server (production), until SIGINT/SIGTERM."""
 
 import asyncio
+import contextlib
 import errno
 import logging
 import signal
+from collections.abc import Coroutine
 from datetime import timedelta
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -29,6 +32,7 @@ from bot.telegram_session import PinnedResponseSession
 from bot.web.metrics import ApiCallMetrics, Metrics
 from bot.web.server import HANDLER_KEY, build_web_app, metrics_endpoint
 
+T = TypeVar("T")
 log = logging.getLogger("bot")
 UPDATE_LOG_PRUNE_EVERY = 600.0  # seconds
 
@@ -65,6 +69,34 @@ async def wait_for_telegram(bot: Bot) -> User:
             log.warning("Telegram is unreachable (%s); retrying in %.0fs", exc, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 30.0)
+
+
+async def until_signalled(work: Coroutine[Any, Any, T]) -> T | None:
+    """Run ``work`` until it ends or SIGINT/SIGTERM arrives (then cancel it: None).
+
+    Before polling starts (aiogram then handles the signals itself) a stop must work too, also
+    in a process that inherited SIGINT ignored (started in the background by a shell); the
+    loop's own handlers wake it whichever thread the signal reaches."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for sig in signals:
+        loop.add_signal_handler(sig, stop.set)
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            return task.result()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return None
+    finally:
+        stopped.cancel()
+        task.cancel()
+        for sig in signals:
+            loop.remove_signal_handler(sig)
 
 
 def _where(url: str) -> str:
@@ -200,7 +232,10 @@ async def _poll(
         )
         runner = await _start_site(app, settings.web_host, settings.metrics_port)
     try:
-        me = await wait_for_telegram(bot)
+        me = await until_signalled(wait_for_telegram(bot))
+        if me is None:
+            log.info("stopped before Telegram answered")
+            return
         log.info("connected as @%s", me.username)
         await dp.start_polling(
             bot, allowed_updates=dp.resolve_used_update_types(), close_bot_session=False

@@ -34,8 +34,15 @@ async def _run_until(seen: str | None, env: dict[str, str], cwd: Path) -> str:
     ``seen=None``: the bot is expected to exit by itself."""
     out = cwd / "out.log"
     with out.open("wb") as sink:
+        # Started as a shell starts a background job: SIGINT ignored. The bot must still stop
+        # on `kill -INT`, also while it waits for Telegram.
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot"], cwd=cwd, env=env, stdout=sink, stderr=sink
+            [sys.executable, "-m", "bot"],
+            cwd=cwd,
+            env=env,
+            stdout=sink,
+            stderr=sink,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
         )
     for _ in range(600):
         if process.poll() is not None or (seen and seen in out.read_text(errors="replace")):
@@ -43,6 +50,10 @@ async def _run_until(seen: str | None, env: dict[str, str], cwd: Path) -> str:
         await asyncio.sleep(0.1)
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
+        try:
+            assert process.wait(timeout=30) == 0, "the bot did not stop cleanly on SIGINT"
+        finally:
+            process.kill()
     process.wait(timeout=30)
     return out.read_text(errors="replace")
 
