@@ -169,7 +169,7 @@ def build_dispatcher(
         dp.update.outer_middleware(UpdateMetrics(metrics))
     # Updates waiting for a user's lock (held by aiogram's FSM middleware) count as in flight.
     dp.update.outer_middleware(in_flight)
-    dp.update.outer_middleware(Throttle(rate_limiter or NoLimit()))
+    dp.update.outer_middleware(Throttle(rate_limiter or NoLimit(), exempt=admin_ids))
     dp.update.outer_middleware(dp.fsm)
     dp.message.filter(F.chat.type == ChatType.PRIVATE)
     user_middleware = UserMiddleware(services.profiles)

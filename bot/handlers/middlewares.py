@@ -46,10 +46,13 @@ class Throttle(BaseMiddleware):
     dropped update of a flood gets a short notice; the rest are dropped silently.
 
     Outer on ``update``, before event isolation: a flood must not queue behind a user's lock.
+    ``exempt``: users never limited — admins, who forward a channel's posts in bulk to import
+    them (a dropped forward would be a question silently missing from the import).
     """
 
-    def __init__(self, limiter: RateLimiter) -> None:
+    def __init__(self, limiter: RateLimiter, exempt: frozenset[int] = frozenset()) -> None:
         self._limiter = limiter
+        self._exempt = exempt
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         sender: User | None = data.get("event_from_user")
@@ -57,6 +60,8 @@ class Throttle(BaseMiddleware):
             return await handler(event, data)
         if event.message is None and event.callback_query is None:
             return await handler(event, data)  # membership changes etc. are never dropped
+        if sender.id in self._exempt:
+            return await handler(event, data)
         verdict = await self._limiter.check(sender.id)
         if verdict is Verdict.ALLOW:
             return await handler(event, data)

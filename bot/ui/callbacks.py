@@ -24,19 +24,19 @@ class NextCard(CallbackData, prefix="nx"):
 
 
 class NextEarly(CallbackData, prefix="ne"):
-    after: int  # like NextCard, under an early review: the next one is early too
+    after: Int64  # like NextCard, under an early review: the next one is early too
 
 
 class Skip(CallbackData, prefix="sk"):
-    shown: int  # pass over this card for now (no rating)
+    shown: Int64  # pass over this card for now (no rating)
 
 
 class Suspend(CallbackData, prefix="ss"):
-    shown: int  # «Больше не показывать»
+    shown: Int64  # «Больше не показывать»
 
 
 class Undo(CallbackData, prefix="un"):
-    shown: int  # take this card's rating back
+    shown: Int64  # take this card's rating back
 
 
 class ReviewEarly(CallbackData, prefix="re"):
@@ -96,16 +96,16 @@ class ResetCancel(CallbackData, prefix="rn"):
 
 
 class ReportAnswer(CallbackData, prefix="ra"):
-    shown: int  # the card whose answer the user says is wrong
+    shown: Int64  # the card whose answer the user says is wrong
 
 
 class ResolveReport(CallbackData, prefix="rr"):
-    report: int
+    report: Int64
 
 
 class ImportAdd(CallbackData, prefix="ia"):
-    pending: int
+    pending: Int64
 
 
 class ImportCancel(CallbackData, prefix="ic"):
-    pending: int
+    pending: Int64

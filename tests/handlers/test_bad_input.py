@@ -4,7 +4,7 @@ import pytest
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 
 from bot.ui import texts
-from tests.handlers.conftest import Harness
+from tests.handlers.conftest import ADMIN, Harness
 
 USER = 91
 HUGE = "1" * 23  # beyond SQLite's 64-bit INTEGER
@@ -36,10 +36,23 @@ async def test_daily_nonsense_is_explained(harness: Harness, argument: str) -> N
 
 
 @pytest.mark.parametrize(
-    "data", [f"rv:{HUGE}", f"rt:{HUGE}:3", f"rt:1:{HUGE}", f"nx:{HUGE}", f"rc:{HUGE}", "rv:-1"]
-)
+    "data",
+    [f"rv:{HUGE}", f"rt:{HUGE}:3", f"rt:1:{HUGE}", f"nx:{HUGE}", f"rc:{HUGE}", "rv:-1",
+     f"ne:{HUGE}", f"sk:{HUGE}", f"ss:{HUGE}", f"un:{HUGE}", f"ra:{HUGE}"],
+)  # fmt: skip
 async def test_callback_with_a_huge_number_is_a_bad_button(harness: Harness, data: str) -> None:
     await harness.press(USER, data)
+
+    (answer,) = harness.session.sent(AnswerCallbackQuery)
+    assert answer.text == texts.BAD_BUTTON
+    assert texts.ERROR not in _replies(harness)
+
+
+@pytest.mark.parametrize("data", [f"rr:{HUGE}", f"ia:{HUGE}", f"ic:{HUGE}"])
+async def test_an_admin_button_with_a_huge_number_is_a_bad_button(
+    harness: Harness, data: str
+) -> None:
+    await harness.press(ADMIN, data)
 
     (answer,) = harness.session.sent(AnswerCallbackQuery)
     assert answer.text == texts.BAD_BUTTON

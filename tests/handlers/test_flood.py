@@ -38,3 +38,14 @@ async def test_taps_over_the_limit_get_one_short_answer(harness: Harness) -> Non
 
     answers = [a.text for a in harness.session.sent(AnswerCallbackQuery)]
     assert answers == [texts.BAD_BUTTON] * BURST + [texts.TOO_OFTEN]
+
+
+async def test_an_admin_forwarding_posts_in_bulk_is_not_limited(harness: Harness) -> None:
+    from tests.handlers.conftest import ADMIN
+
+    for _ in range(BURST + 5):
+        await harness.send(ADMIN, "/help")
+
+    to_admin = _texts_to(harness, ADMIN)
+    assert len(to_admin) == BURST + 5
+    assert texts.TOO_OFTEN not in to_admin
