@@ -12,7 +12,9 @@ from bot.quiz.importing import ImportPreview, ImportRefused, ImportService
 from bot.ui import keyboards, render_admin, texts
 from bot.ui.callbacks import ImportAdd, ImportCancel
 
-MAX_FILE_MB = 5
+# The Bot API lets a bot download files of up to 20 MB; a Telegram Desktop export of a large
+# channel (result.json) easily passes 5.
+MAX_FILE_MB = 20
 
 
 async def _show(message: Message, preview: ImportPreview) -> None:

@@ -147,3 +147,15 @@ async def test_find_without_words_explains_itself(harness: Harness) -> None:
     await harness.send(USER, "/find")
 
     assert harness.last_sent().text.startswith("Напишите, что искать")
+
+
+async def test_a_channel_export_up_to_the_bot_api_limit_is_read_and_a_bigger_one_refused(
+    harness: Harness,
+) -> None:
+    padded = DUMP + b" " * (12 * 1024 * 1024)  # a 12 MB export: read like any other
+    await _send_file(harness, ADMIN, padded)
+    assert "новых вопросов — 3" in harness.last_sent().text
+
+    await harness.deliver(ADMIN, **_document("huge", "result.json", 21 * 1024 * 1024))
+    assert harness.last_sent().text == "Файл слишком большой: до 20 МБ."
+    assert [m for m in harness.session.sent(GetFile) if m.file_id == "huge"] == []
