@@ -111,7 +111,10 @@ class StatsService:
                 for c in queue
                 if not is_due(c.due, c.last_review, now, day_end) and c.due <= week_later
             ),
-            streak=await self._streak(user_id, days, practice, showable),
+            # A suspended card waiting is not a missed day: /quiz would not have shown it.
+            streak=await self._streak(
+                user_id, days, practice, showable - {c.question_id for c in cards if c.suspended}
+            ),
             practiced_today=days.today in practice,
             due_reviews=reviews,
             recalled=recalled,

@@ -237,3 +237,18 @@ async def test_past_days_use_their_own_utc_offset_across_dst(script: Script) -> 
     )
 
     assert today == date(2027, 3, 29) and counts == {date(2027, 3, 27): 1}
+
+
+async def test_a_suspended_question_left_waiting_never_breaks_the_streak(
+    script: Script, repo: QuizStore
+) -> None:
+    await script.rate("dl1", Grade.EASY, msk(18, 9))
+    await script.rate("ml1", Grade.FORGOT, msk(18, 9, 5))  # due minutes later…
+    await repo.suspend(USER, "ml1", msk(18, 9, 6))  # …but set aside: /quiz will not show it
+    # the 19th: nothing the user could be asked was due
+    await script.rate("dl2", Grade.EASY, msk(20, 9))
+    script.clock.now = msk(20, 10)
+
+    progress = await script.progress("Europe/Moscow")
+
+    assert progress.streak == 2
