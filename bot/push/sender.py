@@ -33,7 +33,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.push.pacing import SendGate
 from bot.quiz.ports import PushQueue, PushStatus, QueuedPush, SenderBeat
 from bot.quiz.service import QuizService
-from bot.quiz.session import reviews_waiting
+from bot.quiz.session import DayDone, reviews_waiting
 from bot.retry import never_sent
 from bot.ui import keyboards, render
 
@@ -50,8 +50,8 @@ class _Card:
     """A push's message, chosen once and sent again as it is on a retry."""
 
     text: str
-    markup: InlineKeyboardMarkup
-    shown_id: int
+    markup: InlineKeyboardMarkup | None
+    shown_id: int | None  # None: a note that there is nothing to ask today
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,18 @@ class _Outcome:
     reason: str | None = None
     shown_id: int | None = None
     retry_at: datetime | None = None
+
+
+def _nothing_to_ask(done: DayDone | None) -> _Card | None:
+    """The daily message on a day with no question: the subscriber hears why and what to do,
+    not silence. None (nothing sent) when today's new questions are already taken: they
+    studied today, and nothing is due."""
+    if done is None:
+        return _Card(render.daily_no_questions(), None, None)
+    if done.limit_reached:
+        return None
+    has_ahead = done.next_due is not None
+    return _Card(render.daily_nothing_to_ask(has_ahead), keyboards.day_done(has_ahead), None)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -238,9 +250,13 @@ class PushSender:
         card = self._cards.get(key)
         if card is not None:
             return card
-        chosen = await self._quiz.next_card(push.user_id, origin="daily")
+        step = await self._quiz.next_step(push.user_id, origin="daily")
+        chosen = step.card
         if chosen is None or chosen.question is None:
-            return None
+            card = _nothing_to_ask(step.done)
+            if card is not None:
+                self._cards[key] = card
+            return card
         waiting = reviews_waiting(chosen.progress)
         card = _Card(
             render.daily_card(chosen.question, chosen.progress, waiting),

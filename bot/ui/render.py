@@ -66,6 +66,19 @@ def daily_card(question: Question, progress: SessionProgress | None, reviews_wai
     return card
 
 
+def daily_nothing_to_ask(can_review_early: bool) -> str:
+    """The daily message on a day when the user's filter has nothing due and nothing new."""
+    lines = [f"<b>{texts.DAILY_TITLE}</b>", texts.DAILY_NOTHING_TO_ASK, "", texts.DONE_WHAT_ELSE]
+    if can_review_early:
+        lines.append(texts.DAILY_NOTHING_EARLY)
+    lines.append(texts.DAILY_NOTHING_TOPICS)
+    return "\n".join(lines)
+
+
+def daily_no_questions() -> str:
+    return f"<b>{texts.DAILY_TITLE}</b>\n{texts.DAILY_NO_QUESTIONS}"
+
+
 def answer_parts(
     question: Question, *, daily: bool = False, user_answer: str | None = None
 ) -> list[str]:

@@ -110,6 +110,16 @@ START_DAILY_ON: Final = (
     "Изменить время — /daily 09:30, отписаться — /daily off."
 )
 DAILY_REVIEWS_WAITING: Final = "Сегодня ждут повторения: {count}."
+DAILY_NOTHING_TO_ASK: Final = (
+    "Сегодня спросить нечего: всё, что пора было повторить, повторено, а новые вопросы "
+    "в выбранных темах закончились."
+)
+DAILY_NOTHING_EARLY: Final = "• повторить заранее — кнопка ниже"
+DAILY_NOTHING_TOPICS: Final = "• выбрать другие темы — /topics"
+DAILY_NO_QUESTIONS: Final = (
+    "Под выбранные темы и уровень нет ни одного вопроса, поэтому вопрос дня не пришёл. "
+    "Измените выбор в /topics."
+)
 DAILY_UNSUBSCRIBED: Final = "Вопрос дня выключен. Включить снова: /daily 09:30"
 DAILY_ALREADY_OFF: Final = "Вопрос дня и так выключен. Включить: /daily 09:30"
 DAILY_BAD_TIME: Final = (

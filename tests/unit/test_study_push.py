@@ -94,3 +94,46 @@ async def test_push_without_reviews_waiting_has_no_such_line(
 def test_reviews_waiting_counts_due_reviews_besides_the_card() -> None:
     assert reviews_waiting(None) == 0
     assert reviews_waiting(SessionProgress("review", 12, 3, 1, 10)) == 12
+
+
+async def test_a_day_with_nothing_to_ask_gets_a_note_not_silence(
+    storage: Storage, repo: Repository
+) -> None:
+    clock = FakeClock(datetime(2026, 3, 1, 5, 0, tzinfo=UTC))
+    await repo.load_user(1, 1, "Аня", clock(), "Europe/Moscow")
+    quiz = QuizService(
+        bank=bank(question("a")), store=repo, srs=SpacedRepetition(fuzzing=False), clock=clock,
+        rng=random.Random(2),
+    )  # fmt: skip
+    card = await quiz.next_card(1)
+    assert card is not None
+    await quiz.rate(1, card.shown_id, Grade.EASY)  # the only question, due in days: at the
+    # push, an hour later, nothing is due and nothing new is left
+
+    sent = await _push_to(storage, clock, quiz)
+
+    assert sent.text == (
+        "<b>🗓 Вопрос дня</b>\n"
+        "Сегодня спросить нечего: всё, что пора было повторить, повторено, а новые вопросы "
+        "в выбранных темах закончились.\n\n"
+        "Что ещё можно сделать:\n"
+        "• повторить заранее — кнопка ниже\n"
+        "• выбрать другие темы — /topics"
+    )
+    labels = [b.text for row in sent.reply_markup.inline_keyboard for b in row]  # type: ignore[union-attr]
+    assert labels == ["⏩ Повторить заранее"]
+
+
+async def test_a_filter_with_no_question_is_said_in_the_daily_message(
+    storage: Storage, repo: Repository
+) -> None:
+    clock = FakeClock(datetime(2026, 3, 1, 5, 0, tzinfo=UTC))
+    await repo.load_user(1, 1, "Аня", clock(), "Europe/Moscow")
+    await repo.set_filter(1, ["cv"], [])  # no question of the bank is on computer vision
+
+    sent = await _push_to(storage, clock, _quiz(repo, clock))
+
+    assert sent.text == (
+        "<b>🗓 Вопрос дня</b>\nПод выбранные темы и уровень нет ни одного вопроса, поэтому "
+        "вопрос дня не пришёл. Измените выбор в /topics."
+    )
