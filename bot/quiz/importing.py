@@ -84,16 +84,18 @@ class ImportService:
 
     async def add(self, import_id: int, admin_id: int) -> list[str] | None:
         """Add a previewed import; None if it was added or cancelled already."""
-        entries = await self._store.take_pending(import_id, "added")
-        if entries is None:
-            return None
         await self._live.refresh()
-        fresh, _ = validate([("telegram", e) for e in entries], known=self._live.questions)
-        fresh_ids = {q.id for q in fresh}
-        added = await self._store.add_imported(
-            [e for e in entries if e["id"] in fresh_ids], admin_id, self._clock()
-        )
-        await self._live.refresh()
+        known = self._live.questions
+
+        def still_new(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            # Checked again: another admin's import may have added some since the preview.
+            fresh, _ = validate([("telegram", e) for e in entries], known=known)
+            fresh_ids = {q.id for q in fresh}
+            return [e for e in entries if e["id"] in fresh_ids]
+
+        added = await self._store.add_pending(import_id, admin_id, self._clock(), still_new)
+        if added is not None:
+            await self._live.refresh()
         return added
 
     async def cancel(self, import_id: int) -> bool:

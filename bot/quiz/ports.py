@@ -302,10 +302,16 @@ class ImportStore(Protocol):
     async def take_pending(self, import_id: int, status: str) -> list[dict[str, Any]] | None:
         """Close a pending import as ``status``; its entries, or None if it was not pending."""
 
-    async def add_imported(
-        self, entries: list[dict[str, Any]], admin_id: int, now: datetime
-    ) -> list[str]:
-        """Store the entries whose ids are new; return the ids stored."""
+    async def add_pending(
+        self,
+        import_id: int,
+        admin_id: int,
+        now: datetime,
+        keep: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+    ) -> list[str] | None:
+        """In one transaction: close a pending import as added and store the entries ``keep``
+        lets through whose ids are new; the ids stored, or None if it was not pending. (A
+        crash leaves it pending, never «added» with nothing stored.)"""
 
 
 class ReportOutcome(Enum):

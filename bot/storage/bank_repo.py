@@ -1,6 +1,7 @@
 """SQL of the bank's growth from Telegram: imported questions and pending imports."""
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -48,12 +49,26 @@ class ImportRepository:
         entries: list[dict[str, Any]] = json.loads(row[0])
         return entries
 
-    async def add_imported(
-        self, entries: list[dict[str, Any]], admin_id: int, now: datetime
-    ) -> list[str]:
+    async def add_pending(
+        self,
+        import_id: int,
+        admin_id: int,
+        now: datetime,
+        keep: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+    ) -> list[str] | None:
         added: list[str] = []
         async with self._repo.transaction() as tx:
-            for entry in entries:
+            async with tx.execute(
+                "SELECT entries FROM pending_imports WHERE import_id = ? AND status = 'pending'",
+                (import_id,),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return None
+            await tx.execute(
+                "UPDATE pending_imports SET status = 'added' WHERE import_id = ?", (import_id,)
+            )
+            for entry in keep(json.loads(row[0])):
                 cursor = await tx.execute(
                     "INSERT INTO imported_questions (id, entry, added_by, added_at)"
                     " VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",

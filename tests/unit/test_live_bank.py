@@ -1,6 +1,8 @@
 """Imported questions reach every replica (same database, separate processes) and survive
 restarts; the YAML bank's own questions and ids are never disturbed."""
 
+import pytest
+
 from bot.quiz.catalog import LiveBank
 from bot.quiz.importing import ImportService
 from bot.storage.engine import Storage
@@ -44,3 +46,24 @@ async def test_import_never_duplicates_a_question_of_the_yaml_bank(storage: Stor
     preview = await imports.preview_post(ADMIN, "Вопрос a?\n\nДругой ответ.", "t.me/x/2")
 
     assert preview.import_id is None and preview.already_present == 1
+
+
+async def test_an_import_that_fails_while_adding_stays_pending_and_can_be_added_again(
+    storage: Storage, db: Inspector
+) -> None:
+    live = LiveBank(bank(question("a")), storage.imports)
+    imports = ImportService(live=live, store=storage.imports, clock=FakeClock())
+    post = "Что такое ранняя остановка?\n\nОстанавливаем обучение, когда валидация ухудшается."
+    preview = await imports.preview_post(ADMIN, post, "t.me/x/3")
+    assert preview.import_id is not None
+
+    def crash(entries: list[dict[str, object]]) -> list[dict[str, object]]:
+        raise RuntimeError("the process dies between closing the import and storing it")
+
+    with pytest.raises(RuntimeError):
+        await storage.imports.add_pending(preview.import_id, ADMIN, FakeClock()(), crash)
+    assert await db.value("SELECT COUNT(*) FROM imported_questions") == 0
+
+    added = await imports.add(preview.import_id, ADMIN)  # «Добавить» again: it works
+    assert added is not None and len(added) == 1 and len(live) == 2
+    assert await imports.add(preview.import_id, ADMIN) is None  # and only once

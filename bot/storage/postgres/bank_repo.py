@@ -1,6 +1,7 @@
 """Imported questions and pending imports on PostgreSQL."""
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -47,12 +48,23 @@ class PgImportRepository:
         loaded: list[dict[str, Any]] = json.loads(entries)
         return loaded
 
-    async def add_imported(
-        self, entries: list[dict[str, Any]], admin_id: int, now: datetime
-    ) -> list[str]:
+    async def add_pending(
+        self,
+        import_id: int,
+        admin_id: int,
+        now: datetime,
+        keep: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+    ) -> list[str] | None:
         added: list[str] = []
         async with self._pool.acquire() as conn, conn.transaction():
-            for entry in entries:
+            entries = await conn.fetchval(
+                "UPDATE pending_imports SET status = 'added'"
+                " WHERE import_id = $1 AND status = 'pending' RETURNING entries",
+                import_id,
+            )
+            if entries is None:
+                return None
+            for entry in keep(json.loads(entries)):
                 stored = await conn.fetchval(
                     "INSERT INTO imported_questions (id, entry, added_by, added_at)"
                     " VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING RETURNING id",
