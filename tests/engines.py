@@ -66,6 +66,11 @@ class Inspector:
         self._sqlite_path = sqlite_path
         self._pg_url = pg_url
 
+    @property
+    def pg_url(self) -> str:
+        """The test schema's URL, for a test that needs a connection of its own."""
+        return self._pg_url
+
     async def rows(self, sql: str) -> list[tuple[Any, ...]]:
         if self.engine == "sqlite":
             with sqlite3.connect(self._sqlite_path) as db:

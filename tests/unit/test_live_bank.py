@@ -67,3 +67,37 @@ async def test_an_import_that_fails_while_adding_stays_pending_and_can_be_added_
     added = await imports.add(preview.import_id, ADMIN)  # «Добавить» again: it works
     assert added is not None and len(added) == 1 and len(live) == 2
     assert await imports.add(preview.import_id, ADMIN) is None  # and only once
+
+
+async def test_imports_committed_out_of_order_all_reach_a_replica(
+    storage: Storage, db: Inspector
+) -> None:
+    """On PostgreSQL two admins' imports may commit in the other order than their sequence
+    numbers; a replica that refreshed in between must still see both."""
+    if storage.engine != "postgres":
+        pytest.skip("SQLite has one writer: commits come in sequence order")
+    import asyncpg
+
+    live = LiveBank(bank(question("a")), storage.imports)
+    await live.refresh()
+    slow = await asyncpg.connect(db.pg_url)
+    try:
+        tx = slow.transaction()
+        await tx.start()
+        await slow.execute(  # takes seq 1 and stays open
+            "INSERT INTO imported_questions (id, entry, added_by, added_at)"
+            " VALUES ('x1', $1, 1, now())",
+            '{"id": "x1", "question": "Первый импорт?", "answer": "Ответ один.",'
+            ' "topics": ["classic_ml"], "level": ["junior"], "source": "telegram"}',
+        )
+        await db.execute(  # seq 2, committed first
+            "INSERT INTO imported_questions (id, entry, added_by, added_at) VALUES ('x2',"
+            ' \'{"id": "x2", "question": "Второй импорт?", "answer": "Ответ два.",'
+            ' "topics": ["classic_ml"], "level": ["junior"], "source": "telegram"}\', 1, now())'
+        )
+        assert await live.refresh() and live.get("x2") is not None
+        await tx.commit()
+    finally:
+        await slow.close()
+
+    assert await live.refresh() and live.get("x1") is not None

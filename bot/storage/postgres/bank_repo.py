@@ -15,9 +15,10 @@ class PgImportRepository:
         self._pool = pool
 
     async def bank_version(self) -> int:
-        return int(
-            await self._pool.fetchval("SELECT COALESCE(MAX(seq), 0) FROM imported_questions")
-        )
+        # The row count, not MAX(seq): two imports may commit out of their seq order, and a
+        # replica that saw the later one first would never notice the earlier one. Rows are
+        # never deleted, so every commit raises the count.
+        return int(await self._pool.fetchval("SELECT COUNT(*) FROM imported_questions"))
 
     async def imported_entries(self) -> list[dict[str, Any]]:
         rows = await self._pool.fetch("SELECT entry FROM imported_questions ORDER BY seq")
