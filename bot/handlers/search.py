@@ -10,6 +10,7 @@ from bot.quiz.search import QuestionSearch
 from bot.ui import keyboards, texts
 
 MAX_QUERY = 100
+MAX_SHOWN = 8  # buttons under one answer
 
 
 async def on_find(message: Message, command: CommandObject, search: QuestionSearch) -> None:
@@ -17,13 +18,18 @@ async def on_find(message: Message, command: CommandObject, search: QuestionSear
     if not query:
         await message.answer(texts.FIND_USAGE)
         return
-    found = search.find(query)
+    if not search.searchable(query):
+        await message.answer(texts.FIND_TOO_SHORT.format(query=html.escape(query)))
+        return
+    found = search.find_all(query)
     if not found:
         await message.answer(texts.FIND_NONE.format(query=html.escape(query)))
         return
+    shown = found[:MAX_SHOWN]
+    template = texts.FIND_RESULTS if len(found) == len(shown) else texts.FIND_RESULTS_FIRST
     await message.answer(
-        texts.FIND_RESULTS.format(query=html.escape(query), count=len(found)),
-        reply_markup=keyboards.drill(found),
+        template.format(query=html.escape(query), count=len(found), shown=len(shown)),
+        reply_markup=keyboards.drill(shown),
     )
 
 

@@ -39,9 +39,18 @@ class QuestionSearch:
             self._indexed = questions
         return questions
 
+    @staticmethod
+    def searchable(query: str) -> bool:
+        """Has the query a word long enough to search by (one letter matches everything)?"""
+        return any(len(w) >= MIN_WORD for w in words(query))
+
     def find(self, query: str, limit: int = 8) -> list[Question]:
         """Matches, best first: every query word must occur; the question's own wording
         counts more than the answer's."""
+        return self.find_all(query)[:limit]
+
+    def find_all(self, query: str) -> list[Question]:
+        """Every match, best first (see ``find``)."""
         wanted = [w[:STEM_LENGTH] for w in words(query) if len(w) >= MIN_WORD]
         if not wanted:
             return []
@@ -58,4 +67,4 @@ class QuestionSearch:
                     break
             else:
                 scored.append((-score, order, question))
-        return [q for _, _, q in sorted(scored, key=lambda t: t[:2])[:limit]]
+        return [q for _, _, q in sorted(scored, key=lambda t: t[:2])]
