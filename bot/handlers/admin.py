@@ -11,6 +11,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.quiz.admin import AdminService
 from bot.quiz.reports import ReportService
+from bot.quiz.service import QuizService
 from bot.ui import keyboards, render_admin, texts
 from bot.ui.callbacks import ResolveReport
 
@@ -18,12 +19,17 @@ Clock = Callable[[], datetime]
 
 
 async def on_admin(
-    message: Message, admin: AdminService, reports: ReportService, clock: Clock
+    message: Message, admin: AdminService, reports: ReportService, quiz: QuizService, clock: Clock
 ) -> None:
     open_reports = await reports.open_reports()
     summary = render_admin.overview(await admin.overview(), await admin.push_health(), clock())
+    questions = {
+        r.question_id: q.question
+        for r in open_reports
+        if (q := quiz.bank.get(r.question_id)) is not None
+    }
     await message.answer(
-        summary + "\n\n" + render_admin.reports(open_reports),
+        summary + "\n\n" + render_admin.reports(open_reports, questions),
         reply_markup=(
             keyboards.resolve_reports([r.report_id for r in open_reports]) if open_reports else None
         ),

@@ -1,6 +1,7 @@
 """/admin and the admin's import preview as Telegram HTML."""
 
 import html
+from collections.abc import Mapping
 from datetime import datetime
 
 from bot.quiz.admin import PushHealth
@@ -9,6 +10,7 @@ from bot.quiz.models import Report
 from bot.quiz.ports import Overview
 from bot.ui import texts
 from bot.ui.plural import interval
+from bot.ui.render import quoted
 
 
 def overview(data: Overview, health: PushHealth, now: datetime) -> str:
@@ -53,18 +55,28 @@ def sender(health: PushHealth, now: datetime) -> str:
     return line + texts.SENDER_NO_BACKLOG
 
 
-def reports(open_reports: list[Report]) -> str:
+def reports(open_reports: list[Report], questions: Mapping[str, str]) -> str:
+    """Open error reports, each with the wording of its question (``questions``: id → text;
+    a question gone from the bank shows its id alone)."""
     if not open_reports:
         return texts.REPORTS_NONE
     rows = [
-        texts.REPORT_ROW.format(
-            report_id=r.report_id,
-            question_id=html.escape(r.question_id),
-            text=html.escape(r.text if len(r.text) <= 200 else r.text[:199] + "…"),
+        (
+            texts.REPORT_ROW.format(question=quoted(questions[r.question_id]), **_report(r))
+            if r.question_id in questions
+            else texts.REPORT_ROW_GONE.format(**_report(r))
         )
         for r in open_reports
     ]
     return "\n".join([texts.REPORTS_TITLE, "", *rows])
+
+
+def _report(r: Report) -> dict[str, object]:
+    return {
+        "report_id": r.report_id,
+        "question_id": html.escape(r.question_id),
+        "text": html.escape(r.text if len(r.text) <= 200 else r.text[:199] + "…"),
+    }
 
 
 def import_preview(preview: ImportPreview, shown: int = 5) -> str:

@@ -351,7 +351,8 @@ REPORT_TO_ADMINS: Final = (
 )
 REPORTS_TITLE: Final = "<b>Открытые сообщения об ошибках</b>"
 REPORTS_NONE: Final = "Открытых сообщений об ошибках нет."
-REPORT_ROW: Final = "#{report_id} · {question_id}: {text}"
+REPORT_ROW: Final = "#{report_id} · «{question}» (<code>{question_id}</code>):\n{text}"
+REPORT_ROW_GONE: Final = "#{report_id} · <code>{question_id}</code> (нет в банке):\n{text}"
 REPORT_RESOLVE: Final = "✅ Исправлено #{report_id}"
 REPORT_RESOLVED: Final = "Отмечено как исправленное."
 REPORT_ALREADY_RESOLVED: Final = "Это сообщение уже закрыто."

@@ -13,6 +13,7 @@ from tests.e2e.fake_telegram import FakeTelegram, Fault
 
 USER = 621
 SECRET = TOKEN.split(":")[1]
+WRONG_SECRET = "WRONG-token-the-server-does-not-know"
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -70,7 +71,7 @@ async def test_no_error_path_logs_the_token(
     wrong = _env(
         tmp_path,
         TELEGRAM_API_URL=f"http://127.0.0.1:{telegram.port}",
-        BOT_TOKEN="999999:WRONG-token-the-server-does-not-know",
+        BOT_TOKEN=f"999999:{WRONG_SECRET}",
     )
     logs.append(await _run_until(None, wrong, tmp_path))
     # The real bot at DEBUG: getMe 5xx retried, a send failing with 5xx, a dropped connection.
@@ -91,3 +92,4 @@ async def test_no_error_path_logs_the_token(
     assert "TELEGRAM_API_URL" in everything and "401" in everything
     assert "retrying" in everything and "DEBUG" in everything
     assert SECRET not in everything
+    assert WRONG_SECRET not in everything  # the token Telegram refused is a secret too

@@ -116,7 +116,10 @@ async def test_report_reaches_admins_and_can_be_marked_fixed(
     notice = harness.session.sent(SendMessage)[-1]
     assert notice.chat_id == ADMIN and "перепутаны precision и recall" in notice.text
     await harness.send(ADMIN, "/admin")
-    assert "перепутаны precision и recall" in harness.last_sent().text
+    overview = harness.last_sent().text
+    # The row names the question in words, so an admin knows which answer to open.
+    assert "\n#1 · «Вопрос " in overview
+    assert "</code>):\nВ ответе перепутаны precision и recall" in overview
     resolve = _button(harness, "Исправлено")
     await harness.press(ADMIN, resolve)
     await harness.press(ADMIN, resolve)
