@@ -68,7 +68,14 @@ async def migrate(pool: asyncpg.Pool, upto: int | None = None) -> int:
             await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
 
 
+# A server that does not answer (a black-holed address, a firewall dropping packets) fails
+# the start within this many seconds, not asyncpg's default minute.
+CONNECT_TIMEOUT = 10.0
+
+
 async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
-    pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size)
+    pool = await asyncpg.create_pool(
+        url, min_size=min_size, max_size=max_size, timeout=CONNECT_TIMEOUT
+    )
     assert pool is not None
     return pool
