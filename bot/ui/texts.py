@@ -152,9 +152,10 @@ RATED_EARLY_ON_DAY: Final = (
 )
 ANSWER_CONTINUES: Final = "(продолжение ответа)"
 YOUR_ANSWER: Final = "<b>Ваш ответ:</b>\n<i>{answer}</i>\n\n<b>Правильный ответ:</b>\n"
+# True before the reveal (the revealed card shows it) and after it (the rated card does).
 ANSWER_SAVED: Final = (
-    "Записал как ваш ответ на вопрос «{question}». Нажмите «Показать ответ» под вопросом — "
-    "покажу ваш ответ рядом с правильным."
+    "Записал как ваш ответ на вопрос «{question}». Он появится на карточке рядом "
+    "с правильным ответом."
 )
 
 CARD_NEW: Final = "Новый вопрос"

@@ -508,8 +508,8 @@ async def test_text_typed_while_a_card_is_open_is_its_answer(
 
     await harness.send(USER, "Это про <веса> & смещение")
     assert harness.last_sent().text == (
-        "Записал как ваш ответ на вопрос «Вопрос a?». Нажмите «Показать ответ» под вопросом — "
-        "покажу ваш ответ рядом с правильным."
+        "Записал как ваш ответ на вопрос «Вопрос a?». Он появится на карточке рядом "
+        "с правильным ответом."
     )
     await harness.send(USER, "и ещё регуляризация")
     await harness.press(USER, f"rv:{shown}")
@@ -525,6 +525,17 @@ async def test_text_typed_while_a_card_is_open_is_its_answer(
     ]
     await harness.send(USER, "а это уже просто текст")
     assert harness.last_sent().text.startswith("Я понимаю команды")
+
+
+async def test_text_typed_after_the_reveal_appears_on_the_rated_card(harness: Harness) -> None:
+    shown, _ = await _quiz(harness)
+    await harness.press(USER, f"rv:{shown}")
+
+    await harness.send(USER, "я бы сказал про смещение")
+    assert harness.last_sent().text.startswith("Записал как ваш ответ на вопрос «Вопрос a?»")
+    await harness.press(USER, f"rt:{shown}:3")
+
+    assert "<b>Ваш ответ:</b>\n<i>я бы сказал про смещение</i>" in _edit(harness).text
 
 
 async def test_text_after_suspending_the_open_card_is_not_taken_as_its_answer(
