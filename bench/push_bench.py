@@ -101,6 +101,9 @@ async def run(
         reachable = users - len(blocked)
         deadline = time.monotonic() + users / min(rate, limit) * 2 + 60
         while len(pushed()) < reachable and time.monotonic() < deadline:
+            if quiz_gap <= 0:  # the push alone, nobody studying meanwhile
+                await asyncio.sleep(0.5)
+                continue
             before = len(telegram.bot_messages(QUIZ_USER))
             sent_at = time.monotonic()
             await telegram.send_text(QUIZ_USER, "/quiz")
@@ -155,9 +158,9 @@ async def run(
         "quiz_requests_during_push": len(latencies) + unanswered,
         "quiz_seconds_between_requests": quiz_gap,
         "quiz_unanswered": unanswered,
-        "quiz_latency_p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
-        "quiz_latency_p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
-        "quiz_latency_mean_ms": round(statistics.mean(latencies) * 1000, 1),
+        "quiz_latency_p50_ms": round(percentile(latencies, 0.5) * 1000, 1) if latencies else 0,
+        "quiz_latency_p99_ms": round(percentile(latencies, 0.99) * 1000, 1) if latencies else 0,
+        "quiz_latency_mean_ms": round(statistics.mean(latencies) * 1000, 1) if latencies else 0,
         "bot_exit_code": bot.returncode,
         "delivered_per_5s": [
             sum(1 for c in push_calls if i <= c.at - every_call[0].at < i + 5)
@@ -171,6 +174,9 @@ def main() -> None:
     parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="default")
     parser.add_argument("--users", type=int, help="subscribers (default: the scenario's)")
     parser.add_argument("--rate", type=float, help="PUSH_RATE (default: the scenario's)")
+    parser.add_argument(
+        "--quiz-gap", type=float, help="seconds between the studying user's /quiz (0: none)"
+    )
     args = parser.parse_args()
     users, rate, limit, errors, blocked, quiz_gap = SCENARIOS[args.scenario]
     with tempfile.TemporaryDirectory() as tmp:
@@ -181,7 +187,7 @@ def main() -> None:
                 limit,
                 errors,
                 blocked,
-                quiz_gap,
+                quiz_gap if args.quiz_gap is None else args.quiz_gap,
                 Path(tmp),
             )
         )
