@@ -56,7 +56,7 @@ async def test_start_quiz_reveal_rate_next(telegram: FakeTelegram, bot_process: 
 
     query = await telegram.press(USER, card, card.button("Знал"))
     await telegram.wait_for(lambda: "Оценка: «Знал»" in card.text, what="the rating edit")
-    assert "Вопрос вернётся через 2 дня" in card.text
+    assert "(через 2 дня)." in card.text
     assert [label for label, _ in card.buttons()] == [
         "➡️ Следующий вопрос", "↩️ Отменить оценку", "⚠️ Ошибка в ответе",
     ]  # fmt: skip
@@ -103,7 +103,7 @@ async def test_answer_before_revealing_undo_and_an_honest_end_of_the_day(
     telegram: FakeTelegram, bot_process: BotProcess
 ) -> None:
     """#11 through the real process: /LIMIT in capitals, a typed answer beside the reference,
-    a rating taken back and changed, «На сегодня всё» and an early review on request."""
+    a rating taken back and changed, «Пока всё» and an early review on request."""
     await bot_process.start()
     limit = await _reply_to(telegram, USER, telegram.send_text(USER, "/LIMIT 1"))
     assert limit.text == "Готово. Новых вопросов в день: 1."
@@ -124,8 +124,10 @@ async def test_answer_before_revealing_undo_and_an_honest_end_of_the_day(
     assert [rating for _, _, rating in _ratings(bot_process)] == [1]
 
     done = await _reply_to(telegram, USER, telegram.send_text(USER, "/quiz"))
-    assert done.text.startswith("На сегодня всё.\n")
+    # «Не знал» brings the card back in 10 minutes: the day is not over, only for now.
+    assert done.text.startswith("Пока всё.\n")
+    assert "(через 10 минут)" in done.text
     early = await _reply_to(
         telegram, USER, telegram.press(USER, done, done.button("Повторить заранее"))
     )
-    assert early.text.startswith("Повторение заранее · последний на сегодня")
+    assert early.text.startswith("Повторение заранее\n")
