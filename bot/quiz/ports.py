@@ -27,6 +27,16 @@ ChooseQuestion = Callable[[StudySnapshot], str | None]
 ScheduleReview = Callable[[CardState | None], Review]
 
 
+@dataclass(frozen=True, slots=True)
+class OpenedCard:
+    """A shown card with what a button press on it needs, read at once: its rating if it
+    has one, else its question's card state (None: never rated)."""
+
+    shown: ShownCard
+    rating: SavedRating | None = None
+    state: CardState | None = None
+
+
 class StoreBusy(Exception):
     """The store could not get its write lock in time (another process holds it): nothing
     was written, and the same call may simply be tried again."""
@@ -89,6 +99,9 @@ class CardStore(Protocol):
     ) -> ShownCard: ...
 
     async def get_shown(self, shown_id: int) -> ShownCard | None: ...
+
+    async def open_shown(self, shown_id: int) -> OpenedCard | None:
+        """The card with its rating or its state in one read (None: no such card)."""
 
     async def rating_of_shown(self, shown_id: int) -> SavedRating | None: ...
 

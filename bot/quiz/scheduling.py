@@ -54,13 +54,8 @@ class SpacedRepetition:
         are what they are), and the Review says it was early. ``key`` (the question id) varies
         the fuzz between new cards.
         """
-        fsrs_card = Card.from_json(card.state) if card else Card(due=now)
-        fsrs_card, _ = self._scheduler.review_card(
-            fsrs_card, Rating(int(grade)), review_datetime=now
-        )
-        if self._fuzzing and fsrs_card.state == State.Review:
-            seed = f"{card.state if card else key}|{int(grade)}"
-            fsrs_card.due = now + self._fuzzed(fsrs_card.due - now, random.Random(seed))
+        parsed = Card.from_json(card.state) if card else None
+        fsrs_card = self._reviewed(card, parsed, grade, now, key)
         return Review(
             state=fsrs_card.to_json(), due=fsrs_card.due, kind=kind_of(card, now, day_end)
         )
@@ -68,8 +63,22 @@ class SpacedRepetition:
     def preview(
         self, card: CardState | None, now: datetime, key: str = ""
     ) -> dict[Grade, timedelta]:
-        """The interval each grade would give the card if rated at ``now``."""
-        return {g: self.review(card, g, now, key).due - now for g in Grade}
+        """The interval each grade would give the card if rated at ``now`` — exactly what
+        ``review`` applies (the card's JSON is parsed once for the four grades)."""
+        parsed = Card.from_json(card.state) if card else None
+        return {g: self._reviewed(card, parsed, g, now, key).due - now for g in Grade}
+
+    def _reviewed(
+        self, card: CardState | None, parsed: Card | None, grade: Grade, now: datetime, key: str
+    ) -> Card:
+        # fsrs reviews a copy: ``parsed`` is left as it was for the next grade.
+        fsrs_card, _ = self._scheduler.review_card(
+            parsed if parsed is not None else Card(due=now), Rating(int(grade)), review_datetime=now
+        )
+        if self._fuzzing and fsrs_card.state == State.Review:
+            seed = f"{card.state if card else key}|{int(grade)}"
+            fsrs_card.due = now + self._fuzzed(fsrs_card.due - now, random.Random(seed))
+        return fsrs_card
 
     def _fuzzed(self, interval: timedelta, rng: random.Random) -> timedelta:
         days = interval.days

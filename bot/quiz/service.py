@@ -125,7 +125,11 @@ class QuizService:
         return CardView(CardStatus.OK, shown.shown_id, question, origin=origin)
 
     async def _shown(self, user_id: int, shown_id: int) -> tuple[CardView, ShownCard | None]:
-        shown = await self._store.get_shown(shown_id)
+        return self._check(user_id, shown_id, await self._store.get_shown(shown_id))
+
+    def _check(
+        self, user_id: int, shown_id: int, shown: ShownCard | None
+    ) -> tuple[CardView, ShownCard | None]:
         if shown is None:
             return CardView(CardStatus.UNKNOWN, shown_id), None
         if shown.user_id != user_id:
@@ -139,14 +143,13 @@ class QuizService:
     async def open_card(self, user_id: int, shown_id: int) -> CardView:
         """The card behind a button press, checked to be the presser's and still in the bank,
         with its rating, or (not rated yet) the interval each grade would give it now."""
-        view, shown = await self._shown(user_id, shown_id)
-        if shown is None:
+        opened = await self._store.open_shown(shown_id)  # one read for the whole press
+        view, shown = self._check(user_id, shown_id, opened.shown if opened else None)
+        if shown is None or opened is None:
             return view
-        rating = await self._store.rating_of_shown(shown_id)
-        if rating is not None:
-            return replace(view, rating=rating)
-        state = await self._store.card_state(user_id, shown.question_id)
-        intervals = self._srs.preview(state, self._clock(), shown.question_id)
+        if opened.rating is not None:
+            return replace(view, rating=opened.rating)
+        intervals = self._srs.preview(opened.state, self._clock(), shown.question_id)
         return replace(view, intervals=intervals)
 
     async def rate(

@@ -3,15 +3,18 @@
 import logging
 import re
 import sqlite3
+from collections.abc import Callable
 from enum import Enum
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 
 log = logging.getLogger(__name__)
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
+T = TypeVar("T")
 
 
 class Unusable(Enum):
@@ -88,6 +91,19 @@ async def migrate(conn: aiosqlite.Connection, upto: int | None = None) -> int:
     finally:
         await conn.execute("PRAGMA foreign_keys = ON")
     return current
+
+
+async def run_on_thread(conn: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run ``work`` with the plain sqlite3 connection on aiosqlite's worker thread: a whole use
+    case in one hop (one queue trip and one event-loop wake-up) instead of one per call.
+
+    ``work`` runs on that thread, so it must not touch the event loop; it runs after every
+    call queued before it and before every call queued after it.
+    """
+    raw: sqlite3.Connection = conn._conn
+    # aiosqlite has no public API for this; ``_execute`` is what each of its own calls uses.
+    result: T = await conn._execute(work, raw)  # type: ignore[no-untyped-call]
+    return result
 
 
 def _prepare(path: Path) -> None:

@@ -4,9 +4,10 @@ case reads cannot change under it, also with another process on the same file)."
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import aiosqlite
 
@@ -19,8 +20,12 @@ from bot.quiz.models import (
     StudySnapshot,
     UserProfile,
 )
-from bot.quiz.ports import ChooseQuestion, ScheduleReview, StoreBusy, UndoOutcome
+from bot.quiz.ports import ChooseQuestion, OpenedCard, ScheduleReview, StoreBusy, UndoOutcome
+from bot.storage.db import run_on_thread
 from bot.storage.timefmt import from_db, to_db
+
+T = TypeVar("T")
+Row = sqlite3.Row
 
 _USER_COLUMNS = (
     "user_id, chat_id, first_name, COALESCE(timezone, ?) AS zone, topics, levels, daily_time,"
@@ -36,7 +41,7 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(v for v in value.split(",") if v)
 
 
-def _profile(row: aiosqlite.Row) -> UserProfile:
+def _profile(row: Row) -> UserProfile:
     return UserProfile(
         user_id=row["user_id"],
         chat_id=row["chat_id"],
@@ -56,14 +61,42 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
-def _shown(row: aiosqlite.Row) -> ShownCard:
+def _shown(row: Row) -> ShownCard:
     return ShownCard(
         row["shown_id"], row["user_id"], row["question_id"], row["origin"], row["answer"]
     )
 
 
-def _rating(row: aiosqlite.Row) -> SavedRating:
+def _rating(row: Row) -> SavedRating:
     return SavedRating(row[0], from_db(row[1]), from_db(row[2]), row[3], row[4])
+
+
+def _user_row(db: sqlite3.Connection, user_id: int, default_zone: str) -> Row | None:
+    row: Row | None = db.execute(
+        f"SELECT {_USER_COLUMNS} FROM users WHERE user_id = ?", (default_zone, user_id)
+    ).fetchone()
+    return row
+
+
+def _immediate(db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """``work`` inside ``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on error), on the
+    database thread; StoreBusy, with nothing written, when the write lock stays taken."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if _is_busy(exc):
+            raise StoreBusy(str(exc)) from exc
+        raise
+    try:
+        result = work(db)
+        db.execute("COMMIT")
+    except BaseException as exc:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+            raise StoreBusy(str(exc)) from exc
+        raise
+    return result
 
 
 class Repository:
@@ -76,6 +109,17 @@ class Repository:
     @property
     def connection(self) -> aiosqlite.Connection:
         return self._conn
+
+    async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """``work`` (reads only, in autocommit) in one hop to the database thread."""
+        return await run_on_thread(self._conn, work)
+
+    async def run_transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """The whole of ``work`` as one ``BEGIN IMMEDIATE`` transaction in one hop to the
+        database thread (no await between its statements), one at a time like
+        ``transaction()``."""
+        async with self._write_lock:
+            return await run_on_thread(self._conn, lambda db: _immediate(db, work))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -104,33 +148,27 @@ class Repository:
     # -- users ---------------------------------------------------------------------------
 
     async def get_user(self, user_id: int, default_zone: str) -> UserProfile | None:
-        async with self._conn.execute(
-            f"SELECT {_USER_COLUMNS} FROM users WHERE user_id = ?", (default_zone, user_id)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self.run(lambda db: _user_row(db, user_id, default_zone))
         return None if row is None else _profile(row)
 
     async def load_user(
         self, user_id: int, chat_id: int, first_name: str, now: datetime, default_zone: str
     ) -> UserProfile:
-        async with self._conn.execute(
-            f"SELECT {_USER_COLUMNS} FROM users WHERE user_id = ?", (default_zone, user_id)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self.run(lambda db: _user_row(db, user_id, default_zone))
         if row is not None and row["chat_id"] == chat_id and row["first_name"] == first_name:
             return _profile(row)  # the common case: one read, no write lock
-        async with self.transaction() as tx:
-            await tx.execute(
+
+        def register(db: sqlite3.Connection) -> Row | None:
+            db.execute(
                 "INSERT INTO users (user_id, chat_id, first_name, created_at)"
                 " VALUES (?, ?, ?, ?)"
                 " ON CONFLICT(user_id) DO UPDATE SET chat_id = excluded.chat_id,"
                 " first_name = excluded.first_name",
                 (user_id, chat_id, first_name, to_db(now)),
             )
-            async with tx.execute(
-                f"SELECT {_USER_COLUMNS} FROM users WHERE user_id = ?", (default_zone, user_id)
-            ) as cursor:
-                row = await cursor.fetchone()
+            return _user_row(db, user_id, default_zone)
+
+        row = await self.run_transaction(register)
         assert row is not None
         return _profile(row)
 
@@ -154,48 +192,53 @@ class Repository:
     async def record_next(
         self, user_id: int, origin: str, now: datetime, choose: ChooseQuestion
     ) -> ShownCard | None:
-        async with self.transaction() as tx:
-            snapshot = await self._snapshot(tx, user_id, now)
-            question_id = choose(snapshot)
+        # Read, choose and insert in one hop: ``choose`` runs on the database thread.
+        def work(db: sqlite3.Connection) -> ShownCard | None:
+            question_id = choose(self._snapshot(db, user_id, now))
             if question_id is None:
                 return None
-            return await self._insert_shown(tx, user_id, question_id, origin, now)
+            return self._insert_shown(db, user_id, question_id, origin, now)
+
+        return await self.run_transaction(work)
 
     @staticmethod
-    async def _snapshot(tx: aiosqlite.Connection, user_id: int, now: datetime) -> StudySnapshot:
-        async with tx.execute(
+    def _snapshot(db: sqlite3.Connection, user_id: int, now: datetime) -> StudySnapshot:
+        user = db.execute(
             "SELECT topics, levels, last_question_id, timezone, new_per_day FROM users"
             " WHERE user_id = ?",
             (user_id,),
-        ) as cursor:
-            user = await cursor.fetchone()
+        ).fetchone()
         if user is None:
             raise LookupError(f"user {user_id} is not registered")
         recent = to_db(now - _RECENT)
-        async with tx.execute(
-            "SELECT question_id, due, last_review FROM cards WHERE user_id = ?"
-            " ORDER BY due, question_id",
-            (user_id,),
-        ) as cursor:
-            cards = tuple(
-                [CardDue(row[0], from_db(row[1]), from_db(row[2])) async for row in cursor]
+        cards = tuple(
+            CardDue(row[0], from_db(row[1]), from_db(row[2]))
+            for row in db.execute(
+                "SELECT question_id, due, last_review FROM cards WHERE user_id = ?"
+                " ORDER BY due, question_id",
+                (user_id,),
             )
-        async with tx.execute(
-            "SELECT rated_at FROM ratings WHERE user_id = ? AND kind = ? AND rated_at >= ?",
-            (user_id, RatingKind.NEW, recent),
-        ) as cursor:
-            new_rated = tuple([from_db(row[0]) async for row in cursor])
-        async with tx.execute(
-            "SELECT s.question_id, s.shown_at FROM shown_cards s"
-            " WHERE s.user_id = ? AND s.shown_at >= ? AND s.next_taken = 1"
-            " AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.shown_id = s.shown_id)",
-            (user_id, recent),
-        ) as cursor:
-            skipped = tuple([(row[0], from_db(row[1])) async for row in cursor])
-        async with tx.execute(
-            "SELECT question_id FROM suspended WHERE user_id = ?", (user_id,)
-        ) as cursor:
-            suspended = frozenset([row[0] async for row in cursor])
+        )
+        new_rated = tuple(
+            from_db(row[0])
+            for row in db.execute(
+                "SELECT rated_at FROM ratings WHERE user_id = ? AND kind = ? AND rated_at >= ?",
+                (user_id, RatingKind.NEW, recent),
+            )
+        )
+        skipped = tuple(
+            (row[0], from_db(row[1]))
+            for row in db.execute(
+                "SELECT s.question_id, s.shown_at FROM shown_cards s"
+                " WHERE s.user_id = ? AND s.shown_at >= ? AND s.next_taken = 1"
+                " AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.shown_id = s.shown_id)",
+                (user_id, recent),
+            )
+        )
+        suspended = frozenset(
+            row[0]
+            for row in db.execute("SELECT question_id FROM suspended WHERE user_id = ?", (user_id,))
+        )
         return StudySnapshot(
             topics=_split(user[0]),
             levels=_split(user[1]),
@@ -211,122 +254,149 @@ class Repository:
     async def record_shown(
         self, user_id: int, question_id: str, origin: str, now: datetime
     ) -> ShownCard:
-        async with self.transaction() as tx:
-            return await self._insert_shown(tx, user_id, question_id, origin, now)
+        return await self.run_transaction(
+            lambda db: self._insert_shown(db, user_id, question_id, origin, now)
+        )
 
     @staticmethod
-    async def _insert_shown(
-        tx: aiosqlite.Connection, user_id: int, question_id: str, origin: str, now: datetime
+    def _insert_shown(
+        db: sqlite3.Connection, user_id: int, question_id: str, origin: str, now: datetime
     ) -> ShownCard:
-        cursor = await tx.execute(
+        cursor = db.execute(
             "INSERT INTO shown_cards (user_id, question_id, origin, shown_at) VALUES (?, ?, ?, ?)",
             (user_id, question_id, origin, to_db(now)),
         )
-        await tx.execute(
+        db.execute(
             "UPDATE users SET last_question_id = ? WHERE user_id = ?", (question_id, user_id)
         )
         assert cursor.lastrowid is not None
         return ShownCard(cursor.lastrowid, user_id, question_id, origin)
 
     async def get_shown(self, shown_id: int) -> ShownCard | None:
-        async with self._conn.execute(
-            f"SELECT {_SHOWN_COLUMNS} FROM shown_cards WHERE shown_id = ?",
-            (shown_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self.run(
+            lambda db: db.execute(
+                f"SELECT {_SHOWN_COLUMNS} FROM shown_cards WHERE shown_id = ?", (shown_id,)
+            ).fetchone()
+        )
         return None if row is None else _shown(row)
 
+    async def open_shown(self, shown_id: int) -> OpenedCard | None:
+        row = await self.run(
+            lambda db: db.execute(
+                "SELECT s.shown_id, s.user_id, s.question_id, s.origin, s.answer,"
+                " r.rating, r.rated_at, r.due, r.kind, r.answer,"
+                " c.fsrs_state, c.due, c.last_review"
+                " FROM shown_cards s LEFT JOIN ratings r ON r.shown_id = s.shown_id"
+                " LEFT JOIN cards c ON c.user_id = s.user_id AND c.question_id = s.question_id"
+                " WHERE s.shown_id = ?",
+                (shown_id,),
+            ).fetchone()
+        )
+        if row is None:
+            return None
+        shown = ShownCard(row[0], row[1], row[2], row[3], row[4])
+        if row[5] is not None:
+            rating = SavedRating(row[5], from_db(row[6]), from_db(row[7]), row[8], row[9])
+            return OpenedCard(shown, rating=rating)
+        if row[10] is None:
+            return OpenedCard(shown)
+        return OpenedCard(shown, state=CardState(str(row[10]), from_db(row[11]), from_db(row[12])))
+
     async def take_next(self, user_id: int, shown_id: int) -> bool:
-        async with self.transaction() as tx:
-            cursor = await tx.execute(
+        def work(db: sqlite3.Connection) -> bool:
+            cursor = db.execute(
                 "UPDATE shown_cards SET next_taken = 1"
                 " WHERE shown_id = ? AND user_id = ? AND next_taken = 0",
                 (shown_id, user_id),
             )
             return cursor.rowcount == 1
 
+        return await self.run_transaction(work)
+
     async def release_next(self, user_id: int, shown_id: int) -> None:
-        async with self.transaction() as tx:
-            await tx.execute(
+        await self.run_transaction(
+            lambda db: db.execute(
                 "UPDATE shown_cards SET next_taken = 0 WHERE shown_id = ? AND user_id = ?",
                 (shown_id, user_id),
             )
+        )
 
     async def rating_of_shown(self, shown_id: int) -> SavedRating | None:
-        async with self._conn.execute(
-            f"SELECT {_RATING_COLUMNS} FROM ratings WHERE shown_id = ?", (shown_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self.run(
+            lambda db: db.execute(
+                f"SELECT {_RATING_COLUMNS} FROM ratings WHERE shown_id = ?", (shown_id,)
+            ).fetchone()
+        )
         return None if row is None else _rating(row)
 
     async def card_state(self, user_id: int, question_id: str) -> CardState | None:
-        async with self._conn.execute(
-            "SELECT fsrs_state, due, last_review FROM cards WHERE user_id = ? AND question_id = ?",
-            (user_id, question_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self.run(
+            lambda db: db.execute(
+                "SELECT fsrs_state, due, last_review FROM cards"
+                " WHERE user_id = ? AND question_id = ?",
+                (user_id, question_id),
+            ).fetchone()
+        )
         return None if row is None else CardState(str(row[0]), from_db(row[1]), from_db(row[2]))
 
     async def rate(
         self, shown: ShownCard, rating: int, now: datetime, schedule: ScheduleReview
     ) -> tuple[SavedRating, bool]:
-        async with self.transaction() as tx:
-            async with tx.execute(
-                f"SELECT {_RATING_COLUMNS} FROM ratings WHERE shown_id = ?", (shown.shown_id,)
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is not None:  # rated already: report what was saved
-                return _rating(row), False
-            async with tx.execute(
-                "SELECT fsrs_state, due, last_review, last_rating FROM cards"
-                " WHERE user_id = ? AND question_id = ?",
-                (shown.user_id, shown.question_id),
-            ) as cursor:
-                card = await cursor.fetchone()
-            async with tx.execute(
-                "SELECT answer FROM shown_cards WHERE shown_id = ?", (shown.shown_id,)
-            ) as cursor:
-                typed = await cursor.fetchone()
-            answer = None if typed is None else typed[0]
-            before = (
-                None
-                if card is None
-                else CardState(str(card[0]), from_db(card[1]), from_db(card[2]))
-            )
-            review = schedule(before)
-            prev = (None, None, None, None) if card is None else tuple(card)
-            await tx.execute(
-                "INSERT INTO ratings (shown_id, user_id, question_id, rating, rated_at, due,"
-                " fsrs_state, kind, answer, prev_state, prev_due, prev_last_review,"
-                " prev_last_rating) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    shown.shown_id,
-                    shown.user_id,
-                    shown.question_id,
-                    rating,
-                    to_db(now),
-                    to_db(review.due),
-                    review.state,
-                    review.kind,
-                    answer,
-                    *prev,
-                ),
-            )
-            await tx.execute(
-                "INSERT INTO cards (user_id, question_id, due, last_review, last_rating, reviews,"
-                " fsrs_state) VALUES (?, ?, ?, ?, ?, 1, ?)"
-                " ON CONFLICT(user_id, question_id) DO UPDATE SET due = excluded.due,"
-                " last_review = excluded.last_review, last_rating = excluded.last_rating,"
-                " reviews = cards.reviews + 1, fsrs_state = excluded.fsrs_state",
-                (
-                    shown.user_id,
-                    shown.question_id,
-                    to_db(review.due),
-                    to_db(now),
-                    rating,
-                    review.state,
-                ),
-            )
+        # The whole use case in one hop: ``schedule`` (FSRS) runs on the database thread.
+        return await self.run_transaction(lambda db: self._rate(db, shown, rating, now, schedule))
+
+    @staticmethod
+    def _rate(
+        db: sqlite3.Connection,
+        shown: ShownCard,
+        rating: int,
+        now: datetime,
+        schedule: ScheduleReview,
+    ) -> tuple[SavedRating, bool]:
+        row = db.execute(
+            f"SELECT {_RATING_COLUMNS} FROM ratings WHERE shown_id = ?", (shown.shown_id,)
+        ).fetchone()
+        if row is not None:  # rated already: report what was saved
+            return _rating(row), False
+        card = db.execute(
+            "SELECT fsrs_state, due, last_review, last_rating FROM cards"
+            " WHERE user_id = ? AND question_id = ?",
+            (shown.user_id, shown.question_id),
+        ).fetchone()
+        typed = db.execute(
+            "SELECT answer FROM shown_cards WHERE shown_id = ?", (shown.shown_id,)
+        ).fetchone()
+        answer = None if typed is None else typed[0]
+        before = (
+            None if card is None else CardState(str(card[0]), from_db(card[1]), from_db(card[2]))
+        )
+        review = schedule(before)
+        prev = (None, None, None, None) if card is None else tuple(card)
+        db.execute(
+            "INSERT INTO ratings (shown_id, user_id, question_id, rating, rated_at, due,"
+            " fsrs_state, kind, answer, prev_state, prev_due, prev_last_review,"
+            " prev_last_rating) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                shown.shown_id,
+                shown.user_id,
+                shown.question_id,
+                rating,
+                to_db(now),
+                to_db(review.due),
+                review.state,
+                review.kind,
+                answer,
+                *prev,
+            ),
+        )
+        db.execute(
+            "INSERT INTO cards (user_id, question_id, due, last_review, last_rating, reviews,"
+            " fsrs_state) VALUES (?, ?, ?, ?, ?, 1, ?)"
+            " ON CONFLICT(user_id, question_id) DO UPDATE SET due = excluded.due,"
+            " last_review = excluded.last_review, last_rating = excluded.last_rating,"
+            " reviews = cards.reviews + 1, fsrs_state = excluded.fsrs_state",
+            (shown.user_id, shown.question_id, to_db(review.due), to_db(now), rating, review.state),
+        )
         saved = SavedRating(
             rating, from_db(to_db(now)), from_db(to_db(review.due)), review.kind, answer
         )

@@ -16,7 +16,7 @@ from bot.quiz.models import (
     StudySnapshot,
     UserProfile,
 )
-from bot.quiz.ports import ChooseQuestion, ScheduleReview, UndoOutcome
+from bot.quiz.ports import ChooseQuestion, OpenedCard, ScheduleReview, UndoOutcome
 from bot.storage.postgres.db import Connection
 
 _USER_COLUMNS = (
@@ -139,38 +139,39 @@ class PgRepository:
         )
         if user is None:
             raise LookupError(f"user {user_id} is not registered")
+        # The rest in one round trip (read after the lock, so nothing it reads can change):
+        # each list as parallel arrays, aggregated in the same order.
         recent = seconds(now - _RECENT)
-        cards = await conn.fetch(
-            "SELECT question_id, due, last_review FROM cards WHERE user_id = $1"
-            " ORDER BY due, question_id",
-            user_id,
-        )
-        new_rated = await conn.fetch(
-            "SELECT rated_at FROM ratings WHERE user_id = $1 AND kind = $2 AND rated_at >= $3",
+        rows = await conn.fetchrow(
+            "SELECT c.ids, c.dues, c.reviewed, n.rated, k.ids, k.shown, p.ids FROM"
+            " (SELECT array_agg(question_id ORDER BY due, question_id) AS ids,"
+            "  array_agg(due ORDER BY due, question_id) AS dues,"
+            "  array_agg(last_review ORDER BY due, question_id) AS reviewed"
+            "  FROM cards WHERE user_id = $1) c,"
+            " (SELECT array_agg(rated_at) AS rated FROM ratings"
+            "  WHERE user_id = $1 AND kind = $2 AND rated_at >= $3) n,"
+            " (SELECT array_agg(s.question_id) AS ids, array_agg(s.shown_at) AS shown"
+            "  FROM shown_cards s WHERE s.user_id = $1 AND s.shown_at >= $3 AND s.next_taken"
+            "  AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.shown_id = s.shown_id)) k,"
+            " (SELECT array_agg(question_id) AS ids FROM suspended WHERE user_id = $1) p",
             user_id,
             RatingKind.NEW,
             recent,
         )
-        skipped = await conn.fetch(
-            "SELECT s.question_id, s.shown_at FROM shown_cards s"
-            " WHERE s.user_id = $1 AND s.shown_at >= $2 AND s.next_taken"
-            " AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.shown_id = s.shown_id)",
-            user_id,
-            recent,
-        )
-        suspended = await conn.fetch(
-            "SELECT question_id FROM suspended WHERE user_id = $1", user_id
+        assert rows is not None
+        card_ids, dues, reviewed, rated, skipped_ids, skipped_at, suspended = (
+            r or () for r in rows
         )
         return StudySnapshot(
             topics=_split(user["topics"]),
             levels=_split(user["levels"]),
-            cards=tuple(CardDue(r[0], r[1], r[2]) for r in cards),
+            cards=tuple(map(CardDue, card_ids, dues, reviewed)),
             last_question_id=user["last_question_id"],
             timezone=user["timezone"],
             new_per_day=int(user["new_per_day"]),
-            new_rated_at=tuple(r[0] for r in new_rated),
-            skipped=tuple((r[0], r[1]) for r in skipped),
-            suspended=frozenset(r[0] for r in suspended),
+            new_rated_at=tuple(rated),
+            skipped=tuple(zip(skipped_ids, skipped_at, strict=True)),
+            suspended=frozenset(suspended),
         )
 
     async def record_shown(
@@ -184,15 +185,13 @@ class PgRepository:
         conn: Connection, user_id: int, question_id: str, origin: str, now: datetime
     ) -> ShownCard:
         shown_id = await conn.fetchval(
-            "INSERT INTO shown_cards (user_id, question_id, origin, shown_at)"
+            "WITH last AS (UPDATE users SET last_question_id = $2 WHERE user_id = $1)"
+            " INSERT INTO shown_cards (user_id, question_id, origin, shown_at)"
             " VALUES ($1, $2, $3, $4) RETURNING shown_id",
             user_id,
             question_id,
             origin,
             seconds(now),
-        )
-        await conn.execute(
-            "UPDATE users SET last_question_id = $2 WHERE user_id = $1", user_id, question_id
         )
         return ShownCard(int(shown_id), user_id, question_id, origin)
 
@@ -201,6 +200,25 @@ class PgRepository:
             f"SELECT {_SHOWN_COLUMNS} FROM shown_cards WHERE shown_id = $1", shown_id
         )
         return None if row is None else _shown(row)
+
+    async def open_shown(self, shown_id: int) -> OpenedCard | None:
+        row = await self._pool.fetchrow(
+            "SELECT s.shown_id, s.user_id, s.question_id, s.origin, s.answer,"
+            " r.rating, r.rated_at, r.due, r.kind, r.answer,"
+            " c.fsrs_state, c.due, c.last_review"
+            " FROM shown_cards s LEFT JOIN ratings r ON r.shown_id = s.shown_id"
+            " LEFT JOIN cards c ON c.user_id = s.user_id AND c.question_id = s.question_id"
+            " WHERE s.shown_id = $1",
+            shown_id,
+        )
+        if row is None:
+            return None
+        shown = ShownCard(row[0], row[1], row[2], row[3], row[4])
+        if row[5] is not None:
+            return OpenedCard(shown, rating=SavedRating(row[5], row[6], row[7], row[8], row[9]))
+        if row[10] is None:
+            return OpenedCard(shown)
+        return OpenedCard(shown, state=CardState(str(row[10]), row[11], row[12]))
 
     async def take_next(self, user_id: int, shown_id: int) -> bool:
         taken = await self._pool.fetchval(
@@ -238,29 +256,38 @@ class PgRepository:
     ) -> tuple[SavedRating, bool]:
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE", shown.user_id)
+            # Read after the lock, in one round trip: the rating if any, the card, the answer.
             row = await conn.fetchrow(
-                f"SELECT {_RATING_COLUMNS} FROM ratings WHERE shown_id = $1", shown.shown_id
-            )
-            if row is not None:  # rated already: report what was saved
-                return _rating(row), False
-            card = await conn.fetchrow(
-                "SELECT fsrs_state, due, last_review, last_rating FROM cards"
-                " WHERE user_id = $1 AND question_id = $2",
+                "SELECT r.rating, r.rated_at, r.due, r.kind, r.answer,"
+                " c.fsrs_state, c.due, c.last_review, c.last_rating,"
+                " (SELECT answer FROM shown_cards WHERE shown_id = $1)"
+                " FROM (SELECT 1) AS one"
+                " LEFT JOIN ratings r ON r.shown_id = $1"
+                " LEFT JOIN cards c ON c.user_id = $2 AND c.question_id = $3",
+                shown.shown_id,
                 shown.user_id,
                 shown.question_id,
             )
-            answer = await conn.fetchval(
-                "SELECT answer FROM shown_cards WHERE shown_id = $1", shown.shown_id
-            )
+            assert row is not None
+            if row[0] is not None:  # rated already: report what was saved
+                return SavedRating(row[0], row[1], row[2], row[3], row[4]), False
+            card = None if row[5] is None else (row[5], row[6], row[7], row[8])
+            answer = row[9]
             before = None if card is None else CardState(str(card[0]), card[1], card[2])
             review = schedule(before)
-            prev = (None, None, None, None) if card is None else tuple(card)
+            prev = (None, None, None, None) if card is None else card
             rated_at, due = seconds(now), seconds(review.due)
+            # The rating log row and the card in one statement.
             await conn.execute(
-                "INSERT INTO ratings (shown_id, user_id, question_id, rating, rated_at, due,"
-                " fsrs_state, kind, answer, prev_state, prev_due, prev_last_review,"
-                " prev_last_rating) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-                " $13)",
+                "WITH logged AS (INSERT INTO ratings (shown_id, user_id, question_id, rating,"
+                " rated_at, due, fsrs_state, kind, answer, prev_state, prev_due,"
+                " prev_last_review, prev_last_rating)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13))"
+                " INSERT INTO cards (user_id, question_id, due, last_review, last_rating, reviews,"
+                " fsrs_state) VALUES ($2, $3, $6, $5, $4, 1, $7)"
+                " ON CONFLICT (user_id, question_id) DO UPDATE SET due = excluded.due,"
+                " last_review = excluded.last_review, last_rating = excluded.last_rating,"
+                " reviews = cards.reviews + 1, fsrs_state = excluded.fsrs_state",
                 shown.shown_id,
                 shown.user_id,
                 shown.question_id,
@@ -271,19 +298,6 @@ class PgRepository:
                 review.kind,
                 answer,
                 *prev,
-            )
-            await conn.execute(
-                "INSERT INTO cards (user_id, question_id, due, last_review, last_rating, reviews,"
-                " fsrs_state) VALUES ($1, $2, $3, $4, $5, 1, $6)"
-                " ON CONFLICT (user_id, question_id) DO UPDATE SET due = excluded.due,"
-                " last_review = excluded.last_review, last_rating = excluded.last_rating,"
-                " reviews = cards.reviews + 1, fsrs_state = excluded.fsrs_state",
-                shown.user_id,
-                shown.question_id,
-                due,
-                rated_at,
-                rating,
-                review.state,
             )
         return SavedRating(rating, rated_at, due, review.kind, answer), True
 
