@@ -15,6 +15,7 @@ from aiogram.fsm.storage.memory import DisabledEventIsolation, SimpleEventIsolat
 from aiogram.types import BotCommand
 
 from bot.handlers import get_routers
+from bot.handlers.filters import on_loop
 from bot.handlers.middlewares import CallbackAnswers, InFlightUpdates, Throttle, UserMiddleware
 from bot.leadership import Leadership, Lease, LocalLease
 from bot.push.runner import DailyPush
@@ -171,7 +172,7 @@ def build_dispatcher(
     dp.update.outer_middleware(in_flight)
     dp.update.outer_middleware(Throttle(rate_limiter or NoLimit(), exempt=admin_ids))
     dp.update.outer_middleware(dp.fsm)
-    dp.message.filter(F.chat.type == ChatType.PRIVATE)
+    dp.message.filter(on_loop(F.chat.type == ChatType.PRIVATE))
     user_middleware = UserMiddleware(services.profiles)
     dp.message.outer_middleware(user_middleware)
     dp.callback_query.outer_middleware(user_middleware)

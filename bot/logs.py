@@ -66,6 +66,12 @@ def setup_logging(level: str, secrets: Iterable[str], stream: TextIO | None = No
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(redacting)
     logging.basicConfig(level=level, handlers=[handler], force=True)
+    # aiogram logs every handled update at INFO ("Update id=… is handled"): a line (and its
+    # redaction) per update on the hot path. Kept for DEBUG only; its WARNING+ stay.
+    chosen = logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
+    logging.getLogger("aiogram.event").setLevel(
+        logging.NOTSET if chosen <= logging.DEBUG else max(chosen, logging.WARNING)
+    )
     make_record = logging.getLogRecordFactory()
 
     def redacted_record(*args: Any, **kwargs: Any) -> logging.LogRecord:

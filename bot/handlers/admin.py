@@ -9,6 +9,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.handlers.filters import on_loop
 from bot.quiz.admin import AdminService
 from bot.quiz.reports import ReportService
 from bot.quiz.service import QuizService
@@ -48,8 +49,8 @@ async def on_resolve(
 
 def router(admin_ids: frozenset[int]) -> Router:
     r = Router(name="admin")
-    r.message.filter(F.from_user.id.in_(admin_ids))
-    r.callback_query.filter(F.from_user.id.in_(admin_ids))
+    r.message.filter(on_loop(F.from_user.id.in_(admin_ids)))
+    r.callback_query.filter(on_loop(F.from_user.id.in_(admin_ids)))
     r.message.register(on_admin, Command("admin", ignore_case=True))
     r.callback_query.register(on_resolve, ResolveReport.filter())
     return r

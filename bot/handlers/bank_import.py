@@ -7,6 +7,7 @@ from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message, MessageOriginChannel
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.handlers.filters import on_loop
 from bot.handlers.telegram_ops import edit_or_send
 from bot.quiz.importing import ImportPreview, ImportRefused, ImportService
 from bot.ui import keyboards, render_admin, texts
@@ -88,8 +89,8 @@ async def on_cancel(
 
 def router(admin_ids: frozenset[int]) -> Router:
     r = Router(name="bank_import")
-    r.message.filter(F.from_user.id.in_(admin_ids))
-    r.callback_query.filter(F.from_user.id.in_(admin_ids))
+    r.message.filter(on_loop(F.from_user.id.in_(admin_ids)))
+    r.callback_query.filter(on_loop(F.from_user.id.in_(admin_ids)))
     r.message.register(on_document, F.document)
     r.message.register(on_forward, F.forward_origin, F.text | F.caption)
     r.callback_query.register(on_add, ImportAdd.filter())
