@@ -73,9 +73,17 @@ async def migrate(pool: asyncpg.Pool, upto: int | None = None) -> int:
 CONNECT_TIMEOUT = 10.0
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Nothing to undo when a connection goes back to the pool: asyncpg's default reset is a
+    query (advisory unlock, CLOSE ALL, UNLISTEN *, RESET ALL) — one more round trip after
+    every use, for session state the bot never leaves behind (no SET, cursors or LISTEN;
+    the migration lock is released in a ``finally``). asyncpg still rolls back a transaction
+    left open."""
+
+
 async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
     pool = await asyncpg.create_pool(
-        url, min_size=min_size, max_size=max_size, timeout=CONNECT_TIMEOUT
+        url, min_size=min_size, max_size=max_size, timeout=CONNECT_TIMEOUT, reset=_keep_session
     )
     assert pool is not None
     return pool
