@@ -271,6 +271,11 @@ class PushSender:
         if card is None:
             return _Outcome(PushStatus.SKIPPED, "nothing to ask today")
         shown = card.shown_id
+        paused = self._gate.paused_for()
+        if paused > 0:
+            # A 429 came in while this push's card was being prepared (its turn was taken
+            # before): nothing goes out during the pause; the card waits, kept, for its end.
+            return self._again(push, f"paused: Telegram asked to wait {paused:.0f} s", paused)
         try:
             await self._bot.send_message(push.chat_id, card.text, reply_markup=card.markup)
         except TelegramRetryAfter as exc:
