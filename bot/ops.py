@@ -59,8 +59,8 @@ async def _sqlite_tables(sqlite: aiosqlite.Connection) -> dict[str, list[str]]:
         names = [row[0] for row in await cursor.fetchall()]
     tables = {}
     for name in names:
-        if name in NOT_COPIED:
-            continue
+        if name in NOT_COPIED or name.startswith("sqlite_"):
+            continue  # SQLite's own tables (sqlite_sequence, ANALYZE's sqlite_stat1, …)
         async with sqlite.execute(f"PRAGMA table_info({name})") as cursor:
             tables[name] = [row[1] for row in await cursor.fetchall()]
     return tables
