@@ -1,14 +1,19 @@
 """Load benchmark (not a test): the real bot vs a bare aiogram echo bot, same load, same run.
 
-    .venv/bin/python -m bench.load_bench --users 500 --updates 20000
+    .venv/bin/python -m bench.load_bench --users 100 --updates 6000 [--engine postgres]
 
 N simulated users loop /quiz → reveal → rating → next through the fake Bot API server; the
 bot's DB already holds a history (bench.stats_bench's generator). The echo bot gets the same
-sequence of updates. Reported per target: CPU seconds of the bot process per 1,000 updates,
+sequence of updates. ``--engine sqlite`` (the default) runs both bots with long polling on an
+SQLite copy of the history; ``--engine postgres`` runs both with ``BOT_MODE=webhook`` — the
+fake server POSTs every update to the bot's webhook (tests.e2e.webhook_delivery) — and the real
+bot on a fresh PostgreSQL schema holding the same history (copied by ``migrate-data``).
+Reported per target: CPU seconds of the bot process per 1,000 updates,
 updates/s, latency from an update being offered to the bot's first API call for it (p50/p99),
 peak RSS, and updates lost or answered twice; then ours/echo ratios. With ``--large-db`` it
-also runs the bot on a DB of 100,000 users (10M ratings) for RSS and /quiz latency.
-Writes bench/results/load.json.
+also runs the bot on a DB of 100,000 users for RSS and /quiz latency (SQLite: 10M ratings;
+PostgreSQL: the history plus 100,000 user rows, since the data stays in the server's process).
+Writes bench/results/load-<engine>.json.
 """
 
 import argparse
@@ -26,10 +31,13 @@ from pathlib import Path
 
 import psutil
 
-from bench.harness import start_bot, stop
+from bench.harness import free_port, start_bot, stop, wait_ready
 from bench.stats_bench import build
+from bot.ops import migrate_data
 from bot.quiz.bank import load_bank
 from tests.e2e.fake_telegram import Call, FakeTelegram, StoredMessage
+from tests.e2e.webhook_delivery import WebhookDelivery
+from tests.engines import PgSchema
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -38,6 +46,7 @@ SEND = frozenset({"sendMessage"})
 EDIT = frozenset({"editMessageText"})
 ANSWER = frozenset({"answerCallbackQuery"})
 GRADES = ("Не знал", "С трудом", "Знал", "Легко")
+SECRET = "load-bench-webhook-secret"
 
 
 @dataclass
@@ -109,12 +118,62 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
+@dataclass
+class Database:
+    """Where the real bot keeps its data: an SQLite file, or a PostgreSQL schema."""
+
+    sqlite: Path
+    pg_url: str | None = None
+
+
+async def postgres_copy(history: Path, extra_users: int = 0) -> tuple[PgSchema, Database]:
+    """A fresh schema holding ``history`` (and ``extra_users`` more users without cards)."""
+    schema = PgSchema()
+    await schema.create()
+    await migrate_data(f"sqlite:///{history}", schema.url)
+    if extra_users:
+        import asyncpg
+
+        conn = await asyncpg.connect(schema.url)
+        try:
+            await conn.execute(
+                "INSERT INTO users (user_id, chat_id, first_name, created_at)"
+                " SELECT u, u, 'u', now() FROM generate_series(1, $1) AS u"
+                " ON CONFLICT (user_id) DO NOTHING",
+                extra_users,
+            )
+        finally:
+            await conn.close()
+    return schema, Database(history, schema.url)
+
+
+async def _launch(
+    *, module: str, telegram: FakeTelegram, db: Database, workdir: Path
+) -> tuple[subprocess.Popen[bytes], WebhookDelivery | None]:
+    """Start ``module``: polling on SQLite, or a webhook server (the real bot on PostgreSQL)."""
+    log_path = workdir / f"{module}.log"
+    if db.pg_url is None:
+        process = start_bot(module=module, telegram=telegram, db_path=db.sqlite, log_path=log_path)
+        await telegram.wait_for(lambda: telegram.started.get("getUpdates"), timeout=120)
+        return process, None
+    port = free_port()
+    env = {"DATABASE_URL": db.pg_url, "BOT_MODE": "webhook", "WEBHOOK_SECRET": SECRET,
+           "WEB_HOST": "127.0.0.1", "WEB_PORT": str(port)}  # fmt: skip
+    process = start_bot(
+        module=module, telegram=telegram, db_path=db.sqlite, log_path=log_path, extra_env=env
+    )
+    await wait_ready(port, process)
+    delivery = WebhookDelivery(telegram, [f"http://127.0.0.1:{port}/telegram"], SECRET)
+    await delivery.start()
+    return process, delivery
+
+
 async def run_target(
     *,
     echo: bool,
     users: int,
     updates: int,
-    db_path: Path,
+    db: Database,
     workdir: Path,
     profile: Path | None = None,
 ) -> dict[str, object]:
@@ -123,14 +182,11 @@ async def run_target(
     for chat in range(1, users + 1):
         telegram.add_chat(chat)
     module = "bench.echo_bot" if echo else "bot"
-    process = start_bot(
-        module=module, telegram=telegram, db_path=db_path, log_path=workdir / f"{module}.log"
-    )
+    process, delivery = await _launch(module=module, telegram=telegram, db=db, workdir=workdir)
     spy: subprocess.Popen[bytes] | None = None
     try:
-        await telegram.wait_for(lambda: telegram.started.get("getUpdates"), timeout=120)
         await asyncio.sleep(1)  # let start-up work (first tick, imports) settle
-        if profile is not None and not echo:
+        if profile is not None:
             # py-spy samples the bot from outside, with little overhead on it.
             spy = subprocess.Popen(
                 [str(Path(sys.executable).with_name("py-spy")), "record", "--pid",
@@ -153,6 +209,8 @@ async def run_target(
     finally:
         if spy is not None:
             await stop(spy, signal.SIGINT)  # py-spy writes its profile on SIGINT
+        if delivery is not None:
+            await delivery.stop()
         await stop(process)
         await telegram.stop()
     extra = {m: calls[m] - n for m, n in load.expected.items() if calls[m] > n}
@@ -174,37 +232,54 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
     question_ids = [q.id for q in load_bank(ROOT / "content").questions]
     history = RESULTS / f"load-history-{args.history_users}.db"
     await build(history, args.history_users, 50, question_ids)
-    workdir = RESULTS / "load-run"
+    workdir = RESULTS / f"load-run-{args.engine}"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir()
-    db_path = workdir / "bot.db"
-    shutil.copy(history, db_path)
-    ours = await run_target(
-        echo=False, users=args.users, updates=args.updates, db_path=db_path, workdir=workdir,
-        profile=args.profile,
-    )  # fmt: skip
-    echo = await run_target(
-        echo=True, users=args.users, updates=args.updates, db_path=db_path, workdir=workdir
-    )
-    report: dict[str, object] = {
-        "ours": ours,
-        "echo": echo,
-        "ratio_cpu": round(ours["cpu_s_per_1000_updates"] / echo["cpu_s_per_1000_updates"], 2),  # type: ignore[operator]
-        "ratio_p99": round(ours["latency_p99_ms"] / echo["latency_p99_ms"], 2),  # type: ignore[operator]
-    }
-    if args.large_db:
-        large = RESULTS / "stats-100000x100.db"
-        await build(large, 100_000, 100, question_ids)
-        report["large_db"] = await run_target(
-            echo=False, users=50, updates=2000, db_path=large, workdir=workdir
+    schemas: list[PgSchema] = []
+    try:
+        if args.engine == "postgres":
+            schema, db = await postgres_copy(history)
+            schemas.append(schema)
+        else:
+            db = Database(workdir / "bot.db")
+            shutil.copy(history, db.sqlite)
+        ours = await run_target(
+            echo=False, users=args.users, updates=args.updates, db=db, workdir=workdir,
+            profile=args.profile,
+        )  # fmt: skip
+        echo = await run_target(
+            echo=True, users=args.users, updates=args.updates, db=db, workdir=workdir
         )
+        report: dict[str, object] = {
+            "engine": args.engine,
+            "ours": ours,
+            "echo": echo,
+            "ratio_cpu": round(ours["cpu_s_per_1000_updates"] / echo["cpu_s_per_1000_updates"], 2),  # type: ignore[operator]
+            "ratio_p99": round(ours["latency_p99_ms"] / echo["latency_p99_ms"], 2),  # type: ignore[operator]
+            "rss_over_echo_mb": round(ours["peak_rss_mb"] - echo["peak_rss_mb"], 1),  # type: ignore[operator]
+        }
+        if args.large_db:
+            large = RESULTS / "stats-100000x100.db"
+            if args.engine == "postgres":
+                schema, large_db = await postgres_copy(history, extra_users=100_000)
+                schemas.append(schema)
+            else:
+                await build(large, 100_000, 100, question_ids)
+                large_db = Database(large)
+            report["large_db"] = await run_target(
+                echo=False, users=args.users, updates=2000, db=large_db, workdir=workdir
+            )
+    finally:
+        for schema in schemas:
+            await schema.drop()
     return report
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--users", type=int, default=500)
-    parser.add_argument("--updates", type=int, default=20_000)
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--updates", type=int, default=6_000)
     parser.add_argument("--history-users", type=int, default=2_000)
     parser.add_argument("--large-db", action="store_true")
     parser.add_argument(
@@ -212,13 +287,16 @@ def main() -> None:
     )
     args = parser.parse_args()
     report = asyncio.run(main_async(args))
-    (RESULTS / "load.json").write_text(json.dumps(report, indent=2))
+    (RESULTS / f"load-{args.engine}.json").write_text(json.dumps(report, indent=2))
     rows = [report["ours"], report["echo"]] + ([report["large_db"]] if "large_db" in report else [])
     keys = [k for k in rows[0] if k != "target"]  # type: ignore[union-attr]
     print(f"{'':24}" + "".join(f"{r['target']:>16}" for r in rows))  # type: ignore[index]
     for key in keys:
         print(f"{key:24}" + "".join(f"{r[key]!s:>16}" for r in rows))  # type: ignore[index]
-    print(f"ours/echo: CPU {report['ratio_cpu']}×, p99 latency {report['ratio_p99']}×")
+    print(
+        f"ours/echo ({args.engine}): CPU {report['ratio_cpu']}×, p99 latency"
+        f" {report['ratio_p99']}×, RSS +{report['rss_over_echo_mb']} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ import asyncio
 import json
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 import asyncpg
 import psutil
 
-from bench.harness import start_bot, stop
+from bench.harness import free_port, start_bot, stop, wait_ready
 from bench.load_bench import TOKEN, Load, percentile
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.webhook_delivery import WebhookDelivery
@@ -34,29 +33,6 @@ from tests.engines import PgSchema
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SECRET = "bench-webhook-secret"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def _wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
-    import aiohttp
-
-    async with aiohttp.ClientSession() as http:
-        for _ in range(600):
-            if process.poll() is not None:
-                raise RuntimeError("a replica exited at start-up")
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/readyz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError("a replica did not become ready")
 
 
 async def _start(
@@ -76,11 +52,11 @@ async def _start(
     )  # fmt: skip
     processes, urls = [], []
     for n in range(replicas):
-        port = _free_port()
+        port = free_port()
         process = start_bot(module="bot", telegram=telegram, db_path=workdir / "unused.db",
                             log_path=workdir / f"replica{n}.log",
                             extra_env={**env, "WEB_PORT": str(port)})  # fmt: skip
-        await _wait_ready(port, process)
+        await wait_ready(port, process)
         processes.append(process)
         urls.append(f"http://127.0.0.1:{port}/telegram")
     delivery = WebhookDelivery(telegram, urls, SECRET)
