@@ -92,6 +92,15 @@ class Load:
                 self.expected["sendMessage"] += 1
                 card = self.message(chat, call) if call else None
                 continue
+            if not any("Показать ответ" in label for label, _ in card.buttons()):
+                # «На сегодня всё» (a fresh user past the daily limit of new questions): go on
+                # reviewing ahead of time, as a user who wants more would.
+                early = self.telegram.press(chat, card, card.button("Повторить заранее"))
+                call = await self.step(chat, early, SEND, callback=True)
+                self.expected["sendMessage"] += 1
+                self.expected["answerCallbackQuery"] += 1
+                card = self.message(chat, call) if call else None
+                continue
             # The echo bot makes the same calls (edit + answer per press, a new card for next).
             reveal = self.telegram.press(chat, card, card.button("Показать ответ"))
             await self.step(chat, reveal, EDIT, callback=True)
