@@ -13,13 +13,12 @@ from tests.factories import FakeClock
 USER = 1
 
 
+@pytest.mark.parametrize("engine", ["postgres"], indirect=True)  # SQLite has one writer
 async def test_erasing_progress_waits_for_a_rating_of_the_same_user_in_flight(
     storage: Storage, db: Inspector
 ) -> None:
     """/reset and a rating serialize on the user's row (as two ratings do): a rating in flight
     is never cut in half by a reset (its card kept, its rating cascaded away)."""
-    if storage.engine != "postgres":
-        pytest.skip("SQLite has one writer: transactions never interleave")
     await storage.quiz.load_user(USER, USER, "Аня", FakeClock()(), "Europe/Moscow")
     rating = await asyncpg.connect(db.pg_url)
     try:
