@@ -5,6 +5,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import aiosqlite
+
 from bot.storage.repo import Repository
 from bot.storage.timefmt import to_db
 
@@ -36,18 +38,7 @@ class ImportRepository:
 
     async def take_pending(self, import_id: int, status: str) -> list[dict[str, Any]] | None:
         async with self._repo.transaction() as tx:
-            async with tx.execute(
-                "SELECT entries FROM pending_imports WHERE import_id = ? AND status = 'pending'",
-                (import_id,),
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
-                return None
-            await tx.execute(
-                "UPDATE pending_imports SET status = ? WHERE import_id = ?", (status, import_id)
-            )
-        entries: list[dict[str, Any]] = json.loads(row[0])
-        return entries
+            return await _close_pending(tx, import_id, status)
 
     async def add_pending(
         self,
@@ -58,17 +49,10 @@ class ImportRepository:
     ) -> list[str] | None:
         added: list[str] = []
         async with self._repo.transaction() as tx:
-            async with tx.execute(
-                "SELECT entries FROM pending_imports WHERE import_id = ? AND status = 'pending'",
-                (import_id,),
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
+            entries = await _close_pending(tx, import_id, "added")
+            if entries is None:
                 return None
-            await tx.execute(
-                "UPDATE pending_imports SET status = 'added' WHERE import_id = ?", (import_id,)
-            )
-            for entry in keep(json.loads(row[0])):
+            for entry in keep(entries):
                 cursor = await tx.execute(
                     "INSERT INTO imported_questions (id, entry, added_by, added_at)"
                     " VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
@@ -77,3 +61,21 @@ class ImportRepository:
                 if cursor.rowcount:
                     added.append(str(entry["id"]))
         return added
+
+
+async def _close_pending(
+    tx: aiosqlite.Connection, import_id: int, status: str
+) -> list[dict[str, Any]] | None:
+    """Inside ``tx``: mark a pending import ``status``; its entries, or None if not pending."""
+    async with tx.execute(
+        "SELECT entries FROM pending_imports WHERE import_id = ? AND status = 'pending'",
+        (import_id,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    await tx.execute(
+        "UPDATE pending_imports SET status = ? WHERE import_id = ?", (status, import_id)
+    )
+    entries: list[dict[str, Any]] = json.loads(row[0])
+    return entries

@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 
+from bot.storage.postgres.db import Connection
 from bot.storage.postgres.repo import seconds
 
 
@@ -38,16 +39,7 @@ class PgImportRepository:
         )
 
     async def take_pending(self, import_id: int, status: str) -> list[dict[str, Any]] | None:
-        entries = await self._pool.fetchval(
-            "UPDATE pending_imports SET status = $2 WHERE import_id = $1 AND status = 'pending'"
-            " RETURNING entries",
-            import_id,
-            status,
-        )
-        if entries is None:
-            return None
-        loaded: list[dict[str, Any]] = json.loads(entries)
-        return loaded
+        return await _close_pending(self._pool, import_id, status)
 
     async def add_pending(
         self,
@@ -58,14 +50,10 @@ class PgImportRepository:
     ) -> list[str] | None:
         added: list[str] = []
         async with self._pool.acquire() as conn, conn.transaction():
-            entries = await conn.fetchval(
-                "UPDATE pending_imports SET status = 'added'"
-                " WHERE import_id = $1 AND status = 'pending' RETURNING entries",
-                import_id,
-            )
+            entries = await _close_pending(conn, import_id, "added")
             if entries is None:
                 return None
-            for entry in keep(json.loads(entries)):
+            for entry in keep(entries):
                 stored = await conn.fetchval(
                     "INSERT INTO imported_questions (id, entry, added_by, added_at)"
                     " VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING RETURNING id",
@@ -77,3 +65,19 @@ class PgImportRepository:
                 if stored is not None:
                     added.append(str(stored))
         return added
+
+
+async def _close_pending(
+    db: asyncpg.Pool | Connection, import_id: int, status: str
+) -> list[dict[str, Any]] | None:
+    """Mark a pending import ``status``; its entries, or None if it was not pending."""
+    entries = await db.fetchval(
+        "UPDATE pending_imports SET status = $2 WHERE import_id = $1 AND status = 'pending'"
+        " RETURNING entries",
+        import_id,
+        status,
+    )
+    if entries is None:
+        return None
+    loaded: list[dict[str, Any]] = json.loads(entries)
+    return loaded
