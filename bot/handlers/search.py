@@ -21,7 +21,7 @@ async def on_find(message: Message, command: CommandObject, search: QuestionSear
     if not search.searchable(query):
         await message.answer(texts.FIND_TOO_SHORT.format(query=html.escape(query)))
         return
-    found = search.find_all(query)
+    found = search.find(query)
     if not found:
         await message.answer(texts.FIND_NONE.format(query=html.escape(query)))
         return

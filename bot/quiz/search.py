@@ -44,13 +44,9 @@ class QuestionSearch:
         """Has the query a word long enough to search by (one letter matches everything)?"""
         return any(len(w) >= MIN_WORD for w in words(query))
 
-    def find(self, query: str, limit: int = 8) -> list[Question]:
-        """Matches, best first: every query word must occur; the question's own wording
+    def find(self, query: str) -> list[Question]:
+        """Every match, best first: every query word must occur; the question's own wording
         counts more than the answer's."""
-        return self.find_all(query)[:limit]
-
-    def find_all(self, query: str) -> list[Question]:
-        """Every match, best first (see ``find``)."""
         wanted = [w[:STEM_LENGTH] for w in words(query) if len(w) >= MIN_WORD]
         if not wanted:
             return []
