@@ -2,6 +2,10 @@
 a message for /quiz; for each button press an edit of the card plus answerCallbackQuery
 (and a new card for «next») — with none of the bot's own work (no storage, no scheduling).
 
+With ``ECHO_PAYLOADS`` naming a JSON file of the real bot's recorded payloads (texts and
+keyboards per kind of reply, written by bench.load_bench), it sends those, round robin, so both
+bots put the same bytes on the wire; without it, stand-in texts of about the same shape.
+
 Run like the real bot (same environment variables): ``python -m bench.echo_bot``. With
 ``BOT_MODE=webhook`` it serves aiogram's webhook handler on ``WEB_HOST:WEB_PORT`` at
 ``WEBHOOK_PATH`` (checking ``WEBHOOK_SECRET``), answering 200 only after an update was handled,
@@ -9,7 +13,12 @@ as the real bot does, plus a ``/readyz`` that answers 200.
 """
 
 import asyncio
+import itertools
+import json
 import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aiogram import Bot, Dispatcher, F
@@ -53,28 +62,68 @@ def _keyboard(*labels: tuple[str, str]) -> InlineKeyboardMarkup:
 REVEAL = _keyboard(("👀 Показать ответ", "rv:1"))
 GRADES = _keyboard(("😶 Не знал", "rt:1:1"), ("🙂 Знал", "rt:1:3"))
 NEXT = _keyboard(("➡️ Следующий вопрос", "nx:1"))
+Reply = tuple[str, InlineKeyboardMarkup | None]
 
 
-async def on_message(message: Message) -> None:
-    await message.answer(CARD, reply_markup=REVEAL)
+@dataclass
+class Replies:
+    """What to send for each kind of reply, in turn (keyboards parsed once, up front)."""
+
+    card: Iterator[Reply]
+    reveal: Iterator[Reply]
+    rated: Iterator[Reply]
+    rated_toast: Iterator[str]
+
+    @classmethod
+    def stand_in(cls) -> "Replies":
+        rated = ANSWER + "\n\nВопрос вернётся через 2 дня."
+        return cls(
+            itertools.repeat((CARD, REVEAL)),
+            itertools.repeat((ANSWER, GRADES)),
+            itertools.repeat((rated, NEXT)),
+            itertools.repeat("Сохранено"),
+        )
+
+    @classmethod
+    def recorded(cls, path: Path) -> "Replies":
+        data = json.loads(path.read_text(encoding="utf-8"))
+
+        def replies(kind: str) -> Iterator[Reply]:
+            parsed = [
+                (text, None if markup is None else InlineKeyboardMarkup.model_validate(markup))
+                for text, markup in data[kind]
+            ]
+            return itertools.cycle(parsed)
+
+        return cls(
+            replies("card"), replies("reveal"), replies("rated"), itertools.cycle(data["toast"])
+        )
 
 
-async def on_reveal(query: CallbackQuery) -> None:
-    assert isinstance(query.message, Message)
-    await query.message.edit_text(ANSWER, reply_markup=GRADES)
-    await query.answer()
+def handlers(replies: Replies) -> dict[str, Any]:
+    async def on_message(message: Message) -> None:
+        text, markup = next(replies.card)
+        await message.answer(text, reply_markup=markup)
 
+    async def on_reveal(query: CallbackQuery) -> None:
+        assert isinstance(query.message, Message)
+        text, markup = next(replies.reveal)
+        await query.message.edit_text(text, reply_markup=markup)
+        await query.answer()
 
-async def on_rate(query: CallbackQuery) -> None:
-    assert isinstance(query.message, Message)
-    await query.message.edit_text(ANSWER + "\n\nВопрос вернётся через 2 дня.", reply_markup=NEXT)
-    await query.answer("Сохранено")
+    async def on_rate(query: CallbackQuery) -> None:
+        assert isinstance(query.message, Message)
+        text, markup = next(replies.rated)
+        await query.message.edit_text(text, reply_markup=markup)
+        await query.answer(next(replies.rated_toast))
 
+    async def on_next(query: CallbackQuery) -> None:
+        assert isinstance(query.message, Message)
+        text, markup = next(replies.card)
+        await query.message.answer(text, reply_markup=markup)
+        await query.answer()
 
-async def on_next(query: CallbackQuery) -> None:
-    assert isinstance(query.message, Message)
-    await query.message.answer(CARD, reply_markup=REVEAL)
-    await query.answer()
+    return {"message": on_message, "rv": on_reveal, "rt": on_rate, "nx": on_next}
 
 
 def build() -> tuple[Dispatcher, Bot]:
@@ -84,13 +133,17 @@ def build() -> tuple[Dispatcher, Bot]:
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
+    recorded = os.environ.get("ECHO_PAYLOADS")
+    on = handlers(Replies.recorded(Path(recorded)) if recorded else Replies.stand_in())
     dp = Dispatcher()
-    dp.message.register(on_message)
+    dp.message.register(on["message"])
     # As Filters, not bare F-expressions: aiogram runs those in a worker thread per check,
     # which the real bot avoids too (bot/handlers/filters.py); the floor should not pay it.
-    dp.callback_query.register(on_reveal, OnLoop(F.data.startswith("rv")))
-    dp.callback_query.register(on_rate, OnLoop(F.data.startswith("rt")))
-    dp.callback_query.register(on_next, OnLoop(F.data.startswith("nx")))
+    dp.callback_query.register(on["rv"], OnLoop(F.data.startswith("rv:")))
+    dp.callback_query.register(on["rt"], OnLoop(F.data.startswith("rt:")))
+    # «Следующий вопрос» under a card reviewed ahead of time is «ne»: a new card all the same.
+    next_card = F.data.startswith("nx:") | F.data.startswith("ne:")
+    dp.callback_query.register(on["nx"], OnLoop(next_card))
     return dp, bot
 
 

@@ -28,6 +28,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -47,12 +48,12 @@ EDIT = frozenset({"editMessageText"})
 ANSWER = frozenset({"answerCallbackQuery"})
 GRADES = ("Не знал", "С трудом", "Знал", "Легко")
 SECRET = "load-bench-webhook-secret"
+SAMPLES = 30
 
 
 @dataclass
 class Load:
     telegram: FakeTelegram
-    echo: bool
     budget: int
     step_timeout: float = 30.0
     sent: int = 0
@@ -101,11 +102,11 @@ class Load:
                 self.expected["answerCallbackQuery"] += 1
                 card = self.message(chat, call) if call else None
                 continue
-            # The echo bot makes the same calls (edit + answer per press, a new card for next).
+            # The echo bot makes the same calls (edit + answer per press, a new card for next)
+            # with the same payloads, recorded from ours.
             reveal = self.telegram.press(chat, card, card.button("Показать ответ"))
             await self.step(chat, reveal, EDIT, callback=True)
-            grades = GRADES if not self.echo else ("Не знал", "Знал")
-            grade = self.telegram.press(chat, card, card.button(rng.choice(grades)))
+            grade = self.telegram.press(chat, card, card.button(rng.choice(GRADES)))
             await self.step(chat, grade, EDIT, callback=True)
             nxt = self.telegram.press(chat, card, card.button("Следующий"))
             nxt_call = await self.step(chat, nxt, SEND, callback=True)
@@ -113,6 +114,39 @@ class Load:
             self.expected["sendMessage"] += 1
             self.expected["answerCallbackQuery"] += 3
             card = self.message(chat, nxt_call) if nxt_call else None
+
+
+def _markup(call: Call) -> dict[str, Any] | None:
+    markup = call.params.get("reply_markup")
+    return json.loads(markup) if isinstance(markup, str) else markup
+
+
+def _buttons_data(markup: dict[str, Any] | None) -> str:
+    rows = (markup or {}).get("inline_keyboard", [])
+    return " ".join(str(button.get("callback_data", "")) for row in rows for button in row)
+
+
+def recorded_payloads(calls: list[Call]) -> dict[str, list[Any]]:
+    """The real bot's replies by kind — question cards, revealed answers, rated cards — and
+    its rating toasts, for the echo bot to send the same bytes (bench/echo_bot.py)."""
+    kinds: dict[str, list[Any]] = {"card": [], "reveal": [], "rated": [], "toast": []}
+    for call in calls:
+        if call.method == "answerCallbackQuery":
+            if call.params.get("text"):
+                kinds["toast"].append(call.params["text"])
+            continue
+        markup = _markup(call)
+        data = _buttons_data(markup)
+        kind = (
+            "card" if call.method == "sendMessage" and "rv:" in data
+            else "reveal" if call.method == "editMessageText" and "rt:" in data
+            else "rated" if call.method == "editMessageText" and ("nx:" in data or "ne:" in data)
+            else None
+        )  # fmt: skip
+        if kind is not None:
+            kinds[kind].append([call.params["text"], markup])
+    # A spread of at most SAMPLES each: enough variety, without weighing on the echo's memory.
+    return {k: found[:: max(1, len(found) // SAMPLES)][:SAMPLES] for k, found in kinds.items()}
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -157,16 +191,18 @@ async def postgres_copy(history: Path, extra_users: int = 0) -> tuple[PgSchema, 
 
 
 async def _launch(
-    *, module: str, telegram: FakeTelegram, db: Database, workdir: Path
+    *, module: str, telegram: FakeTelegram, db: Database, workdir: Path, env: dict[str, str]
 ) -> tuple[subprocess.Popen[bytes], WebhookDelivery | None]:
     """Start ``module``: polling on SQLite, or a webhook server (the real bot on PostgreSQL)."""
     log_path = workdir / f"{module}.log"
     if db.pg_url is None:
-        process = start_bot(module=module, telegram=telegram, db_path=db.sqlite, log_path=log_path)
+        process = start_bot(
+            module=module, telegram=telegram, db_path=db.sqlite, log_path=log_path, extra_env=env
+        )
         await telegram.wait_for(lambda: telegram.started.get("getUpdates"), timeout=120)
         return process, None
     port = free_port()
-    env = {"DATABASE_URL": db.pg_url, "BOT_MODE": "webhook", "WEBHOOK_SECRET": SECRET,
+    env = {**env, "DATABASE_URL": db.pg_url, "BOT_MODE": "webhook", "WEBHOOK_SECRET": SECRET,
            "WEB_HOST": "127.0.0.1", "WEB_PORT": str(port)}  # fmt: skip
     process = start_bot(
         module=module, telegram=telegram, db_path=db.sqlite, log_path=log_path, extra_env=env
@@ -185,13 +221,19 @@ async def run_target(
     db: Database,
     workdir: Path,
     profile: Path | None = None,
+    payloads: Path | None = None,
 ) -> dict[str, object]:
+    """One bot under the load. Ours writes the payloads it sent to ``payloads``; the echo bot
+    reads them from there, to send the same."""
     telegram = FakeTelegram(token=TOKEN)
     await telegram.start()
     for chat in range(1, users + 1):
         telegram.add_chat(chat)
     module = "bench.echo_bot" if echo else "bot"
-    process, delivery = await _launch(module=module, telegram=telegram, db=db, workdir=workdir)
+    env = {"ECHO_PAYLOADS": str(payloads)} if echo and payloads is not None else {}
+    process, delivery = await _launch(
+        module=module, telegram=telegram, db=db, workdir=workdir, env=env
+    )
     spy: subprocess.Popen[bytes] | None = None
     try:
         await asyncio.sleep(1)  # let start-up work (first tick, imports) settle
@@ -205,7 +247,7 @@ async def run_target(
         proc = psutil.Process(process.pid)
         cpu_before = sum(proc.cpu_times()[:2])
         calls_before = Counter(c.method for c in telegram.calls_of_all())
-        load = Load(telegram=telegram, echo=echo, budget=updates)
+        load = Load(telegram=telegram, budget=updates)
         started = time.monotonic()
         await asyncio.gather(
             *(load.user(chat, random.Random(chat)) for chat in range(1, users + 1))
@@ -215,6 +257,9 @@ async def run_target(
         cpu = sum(proc.cpu_times()[:2]) - cpu_before
         rss = peak_rss_mb(process.pid)
         calls = Counter(c.method for c in telegram.calls_of_all()) - calls_before
+        if not echo and payloads is not None:
+            recorded = recorded_payloads(telegram.calls_of_all())
+            payloads.write_text(json.dumps(recorded, ensure_ascii=False), encoding="utf-8")
     finally:
         if spy is not None:
             await stop(spy, signal.SIGINT)  # py-spy writes its profile on SIGINT
@@ -233,6 +278,7 @@ async def run_target(
         "peak_rss_mb": round(rss, 1),
         "lost": load.lost,
         "answered_twice": sum(extra.values()),
+        "api_calls_per_update": round(sum(calls.values()) / load.sent, 2),
     }
 
 
@@ -252,13 +298,16 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
         else:
             db = Database(workdir / "bot.db")
             shutil.copy(history, db.sqlite)
+        payloads = workdir / "payloads.json"
         ours = await run_target(
             echo=False, users=args.users, updates=args.updates, db=db, workdir=workdir,
-            profile=args.profile,
+            profile=args.profile, payloads=payloads,
         )  # fmt: skip
         echo = await run_target(
-            echo=True, users=args.users, updates=args.updates, db=db, workdir=workdir
-        )
+            echo=True, users=args.users, updates=args.updates, db=db, workdir=workdir,
+            profile=args.profile and args.profile.with_suffix(".echo" + args.profile.suffix),
+            payloads=payloads,
+        )  # fmt: skip
         report: dict[str, object] = {
             "engine": args.engine,
             "ours": ours,
@@ -292,7 +341,9 @@ def main() -> None:
     parser.add_argument("--history-users", type=int, default=2_000)
     parser.add_argument("--large-db", action="store_true")
     parser.add_argument(
-        "--profile", type=Path, help="record our bot with py-spy (speedscope JSON) to this file"
+        "--profile",
+        type=Path,
+        help="record both bots with py-spy (collapsed stacks) to this file and to <name>.echo<ext>",
     )
     args = parser.parse_args()
     report = asyncio.run(main_async(args))
