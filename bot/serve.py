@@ -24,6 +24,7 @@ from aiohttp import web
 from bot.app import PushSettings, Services, build_dispatcher, build_services, utc_now
 from bot.config import Settings
 from bot.leadership import Lease, LocalLease
+from bot.poll_batching import BatchedPolling
 from bot.quiz.bank import load_bank
 from bot.ratelimit import RateLimiter, TokenBucketLimiter
 from bot.retry import RetryRequests
@@ -237,6 +238,7 @@ async def _poll(
             log.info("stopped before Telegram answered")
             return
         log.info("connected as @%s", me.username)
+        bot.session.middleware(BatchedPolling())
         await dp.start_polling(
             bot, allowed_updates=dp.resolve_used_update_types(), close_bot_session=False
         )

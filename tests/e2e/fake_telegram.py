@@ -111,6 +111,7 @@ class Call:
     at: float
     status: int = 200
     result: Any = None
+    done_at: float = 0.0  # when the answer was ready
 
 
 @dataclass
@@ -412,6 +413,7 @@ class FakeTelegram:
             body = {"ok": False, "error_code": exc.code, "description": exc.description}
             if exc.retry_after is not None:
                 body["parameters"] = {"retry_after": exc.retry_after}
+        call.done_at = time.monotonic()
         async with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
