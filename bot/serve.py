@@ -4,6 +4,7 @@ webhook server (production), until SIGINT/SIGTERM."""
 import asyncio
 import contextlib
 import errno
+import gc
 import logging
 import signal
 from collections.abc import Coroutine
@@ -178,6 +179,7 @@ async def run(settings: Settings) -> None:
             rate_limiter=rate_limiter(settings),
         )
         bot = make_bot(settings, metrics=metrics)
+        freeze_startup_heap()
         try:
             if webhook:
                 await _serve_webhook(settings, dp, bot, storage, services, metrics)
@@ -188,6 +190,15 @@ async def run(settings: Settings) -> None:
     finally:
         await storage.close()
         log.info("stopped cleanly")
+
+
+def freeze_startup_heap() -> None:
+    """Take what start-up built (the bank, the framework's models, the dispatcher) out of the
+    garbage collector's sight: it lives as long as the process, yet every full collection
+    would walk it again. Measured at ~8 % of the CPU per update under load (bench/load_bench);
+    the collector still frees everything created afterwards."""
+    gc.collect()
+    gc.freeze()
 
 
 async def _prune_update_log(storage: Storage) -> None:
