@@ -13,7 +13,10 @@ updates/s, latency from an update being offered to the bot's first API call for 
 peak RSS, and updates lost or answered twice; then ours/echo ratios. With ``--large-db`` it
 also runs the bot on a DB of 100,000 users for RSS and /quiz latency (SQLite: 10M ratings;
 PostgreSQL: the history plus 100,000 user rows, since the data stays in the server's process).
-Writes bench/results/load-<engine>.json.
+``--repeat N`` runs N rounds (ours then echo, each round on a fresh copy of the history) and
+reports each figure's median. The echo bot replays the payloads ours sent in the same round
+(bench/echo_bot.py); ``--profile`` records both with py-spy. Writes
+bench/results/load-<engine>.json (with every round).
 """
 
 import argparse
@@ -22,6 +25,7 @@ import json
 import random
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -282,7 +286,44 @@ async def run_target(
     }
 
 
-async def main_async(args: argparse.Namespace) -> dict[str, object]:
+def _ratios(ours: dict[str, Any], echo: dict[str, Any]) -> dict[str, float]:
+    return {
+        "ratio_cpu": round(ours["cpu_s_per_1000_updates"] / echo["cpu_s_per_1000_updates"], 2),
+        "ratio_p99": round(ours["latency_p99_ms"] / echo["latency_p99_ms"], 2),
+        "rss_over_echo_mb": round(ours["peak_rss_mb"] - echo["peak_rss_mb"], 1),
+    }
+
+
+_SUMMED = frozenset({"updates", "lost", "answered_twice"})
+
+
+def _median_target(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each figure's median over the runs of one target; counts (a loss in any run counts)
+    are summed."""
+    return {
+        key: runs[0][key]
+        if key == "target"
+        else sum(r[key] for r in runs)
+        if key in _SUMMED
+        else round(statistics.median(r[key] for r in runs), 3)
+        for key in runs[0]
+    }
+
+
+async def _fresh_database(
+    engine: str, history: Path, workdir: Path, schemas: list[PgSchema], run: int
+) -> Database:
+    """A copy of the history for one round: every round starts from the same data."""
+    if engine == "postgres":
+        schema, db = await postgres_copy(history)
+        schemas.append(schema)
+        return db
+    db = Database(workdir / f"bot-{run}.db")
+    shutil.copy(history, db.sqlite)
+    return db
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     RESULTS.mkdir(parents=True, exist_ok=True)
     question_ids = [q.id for q in load_bank(ROOT / "content").questions]
     history = RESULTS / f"load-history-{args.history_users}.db"
@@ -291,30 +332,31 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir()
     schemas: list[PgSchema] = []
+    rounds: list[dict[str, Any]] = []
     try:
-        if args.engine == "postgres":
-            schema, db = await postgres_copy(history)
-            schemas.append(schema)
-        else:
-            db = Database(workdir / "bot.db")
-            shutil.copy(history, db.sqlite)
-        payloads = workdir / "payloads.json"
-        ours = await run_target(
-            echo=False, users=args.users, updates=args.updates, db=db, workdir=workdir,
-            profile=args.profile, payloads=payloads,
-        )  # fmt: skip
-        echo = await run_target(
-            echo=True, users=args.users, updates=args.updates, db=db, workdir=workdir,
-            profile=args.profile and args.profile.with_suffix(".echo" + args.profile.suffix),
-            payloads=payloads,
-        )  # fmt: skip
-        report: dict[str, object] = {
+        for run in range(args.repeat):
+            # Rounds alternate ours and echo, so a slow spell of the machine hits both.
+            db = await _fresh_database(args.engine, history, workdir, schemas, run)
+            profile = args.profile if run == 0 else None
+            payloads = workdir / "payloads.json"
+            ours = await run_target(
+                echo=False, users=args.users, updates=args.updates, db=db, workdir=workdir,
+                profile=profile, payloads=payloads,
+            )  # fmt: skip
+            echo = await run_target(
+                echo=True, users=args.users, updates=args.updates, db=db, workdir=workdir,
+                profile=profile and profile.with_suffix(".echo" + profile.suffix),
+                payloads=payloads,
+            )  # fmt: skip
+            ratios = _ratios(ours, echo)
+            rounds.append({"ours": ours, "echo": echo, **ratios})
+            print(f"round {run + 1}: " + ", ".join(f"{k} {v}" for k, v in ratios.items()))
+        report: dict[str, Any] = {
             "engine": args.engine,
-            "ours": ours,
-            "echo": echo,
-            "ratio_cpu": round(ours["cpu_s_per_1000_updates"] / echo["cpu_s_per_1000_updates"], 2),  # type: ignore[operator]
-            "ratio_p99": round(ours["latency_p99_ms"] / echo["latency_p99_ms"], 2),  # type: ignore[operator]
-            "rss_over_echo_mb": round(ours["peak_rss_mb"] - echo["peak_rss_mb"], 1),  # type: ignore[operator]
+            "ours": _median_target([r["ours"] for r in rounds]),
+            "echo": _median_target([r["echo"] for r in rounds]),
+            **{k: statistics.median(r[k] for r in rounds) for k in ratios},
+            "rounds": rounds,
         }
         if args.large_db:
             large = RESULTS / "stats-100000x100.db"
@@ -341,6 +383,9 @@ def main() -> None:
     parser.add_argument("--history-users", type=int, default=2_000)
     parser.add_argument("--large-db", action="store_true")
     parser.add_argument(
+        "--repeat", type=int, default=1, help="rounds of ours + echo; the report gives medians"
+    )
+    parser.add_argument(
         "--profile",
         type=Path,
         help="record both bots with py-spy (collapsed stacks) to this file and to <name>.echo<ext>",
@@ -349,10 +394,10 @@ def main() -> None:
     report = asyncio.run(main_async(args))
     (RESULTS / f"load-{args.engine}.json").write_text(json.dumps(report, indent=2))
     rows = [report["ours"], report["echo"]] + ([report["large_db"]] if "large_db" in report else [])
-    keys = [k for k in rows[0] if k != "target"]  # type: ignore[union-attr]
-    print(f"{'':24}" + "".join(f"{r['target']:>16}" for r in rows))  # type: ignore[index]
+    keys = [k for k in rows[0] if k != "target"]
+    print(f"{'':24}" + "".join(f"{r['target']:>16}" for r in rows))
     for key in keys:
-        print(f"{key:24}" + "".join(f"{r[key]!s:>16}" for r in rows))  # type: ignore[index]
+        print(f"{key:24}" + "".join(f"{r[key]!s:>16}" for r in rows))
     print(
         f"ours/echo ({args.engine}): CPU {report['ratio_cpu']}×, p99 latency"
         f" {report['ratio_p99']}×, RSS +{report['rss_over_echo_mb']} MB"
