@@ -355,7 +355,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             "engine": args.engine,
             "ours": _median_target([r["ours"] for r in rounds]),
             "echo": _median_target([r["echo"] for r in rounds]),
-            **{k: statistics.median(r[k] for r in rounds) for k in ratios},
+            **{k: round(statistics.median(r[k] for r in rounds), 2) for k in ratios},
             "rounds": rounds,
         }
         if args.large_db:
