@@ -86,17 +86,23 @@ class Replies:
 
     @classmethod
     def recorded(cls, path: Path) -> "Replies":
+        """The recorded replies; a kind the real bot never sent keeps its stand-in."""
         data = json.loads(path.read_text(encoding="utf-8"))
+        fallback = cls.stand_in()
 
         def replies(kind: str) -> Iterator[Reply]:
             parsed = [
                 (text, None if markup is None else InlineKeyboardMarkup.model_validate(markup))
-                for text, markup in data[kind]
+                for text, markup in data.get(kind, [])
             ]
-            return itertools.cycle(parsed)
+            return itertools.cycle(parsed) if parsed else getattr(fallback, kind)
 
+        toasts = data.get("toast") or []
         return cls(
-            replies("card"), replies("reveal"), replies("rated"), itertools.cycle(data["toast"])
+            replies("card"),
+            replies("reveal"),
+            replies("rated"),
+            itertools.cycle(toasts) if toasts else fallback.rated_toast,
         )
 
 
