@@ -3,12 +3,9 @@
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
-
-import aiohttp
 
 from tests.e2e.fake_telegram import FakeTelegram
 
@@ -45,25 +42,3 @@ async def stop(process: subprocess.Popen[bytes], sig: signal.Signals = signal.SI
     process.send_signal(sig)
     while process.poll() is None:
         await asyncio.sleep(0.05)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
-    """Poll the webhook server's ``/readyz`` until it answers 200."""
-    async with aiohttp.ClientSession() as http:
-        for _ in range(600):
-            if process.poll() is not None:
-                raise RuntimeError(f"{process.args!r} exited at start-up")
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/readyz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"{process.args!r} did not become ready")

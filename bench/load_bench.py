@@ -36,11 +36,12 @@ from typing import Any
 
 import psutil
 
-from bench.harness import free_port, start_bot, stop, wait_ready
+from bench.harness import start_bot, stop
 from bench.stats_bench import build
 from bot.ops import migrate_data
 from bot.quiz.bank import load_bank
 from tests.e2e.fake_telegram import Call, FakeTelegram, StoredMessage
+from tests.e2e.local_server import free_port, wait_ready
 from tests.e2e.webhook_delivery import WebhookDelivery
 from tests.engines import PgSchema
 
@@ -211,7 +212,7 @@ async def _launch(
     process = start_bot(
         module=module, telegram=telegram, db_path=db.sqlite, log_path=log_path, extra_env=env
     )
-    await wait_ready(port, process)
+    await wait_ready(f"http://127.0.0.1:{port}", process, timeout=60)
     delivery = WebhookDelivery(telegram, [f"http://127.0.0.1:{port}/telegram"], SECRET)
     await delivery.start()
     return process, delivery

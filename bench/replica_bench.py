@@ -24,9 +24,10 @@ from pathlib import Path
 import asyncpg
 import psutil
 
-from bench.harness import free_port, start_bot, stop, wait_ready
+from bench.harness import start_bot, stop
 from bench.load_bench import TOKEN, Load, percentile
 from tests.e2e.fake_telegram import FakeTelegram
+from tests.e2e.local_server import free_port, wait_ready
 from tests.e2e.webhook_delivery import WebhookDelivery
 from tests.engines import PgSchema
 
@@ -56,7 +57,7 @@ async def _start(
         process = start_bot(module="bot", telegram=telegram, db_path=workdir / "unused.db",
                             log_path=workdir / f"replica{n}.log",
                             extra_env={**env, "WEB_PORT": str(port)})  # fmt: skip
-        await wait_ready(port, process)
+        await wait_ready(f"http://127.0.0.1:{port}", process, timeout=60)
         processes.append(process)
         urls.append(f"http://127.0.0.1:{port}/telegram")
     delivery = WebhookDelivery(telegram, urls, SECRET)

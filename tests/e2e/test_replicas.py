@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,16 +21,11 @@ import pytest
 
 from tests.e2e.conftest import TOKEN, BotProcess
 from tests.e2e.fake_telegram import FakeTelegram, StoredMessage
+from tests.e2e.local_server import NotReady, free_port, wait_ready
 from tests.e2e.webhook_delivery import WebhookDelivery
 from tests.engines import PgSchema
 
 SECRET = "e2e-webhook-secret"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -54,19 +48,10 @@ class Replica(BotProcess):
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 30
-        async with aiohttp.ClientSession() as http:
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    raise AssertionError(f"replica exited at start-up:\n{self.log()}")
-                try:
-                    async with http.get(f"{self.base}/readyz") as response:
-                        if response.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.1)
-        raise AssertionError(f"replica not ready within 30 s:\n{self.log()}")
+        try:
+            await wait_ready(self.base, self.process, timeout=30)
+        except NotReady as exc:
+            raise AssertionError(f"replica {exc}:\n{self.log()}") from exc
 
 
 @pytest.fixture
@@ -93,7 +78,7 @@ async def replicas(
     for n in (1, 2):
         workdir = tmp_path / f"replica{n}"
         workdir.mkdir()
-        port = _free_port()
+        port = free_port()
         pair.append(
             Replica(
                 telegram=telegram, workdir=workdir, port=port,
