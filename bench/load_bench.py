@@ -22,6 +22,7 @@ bench/results/load-<engine>.json (with every round).
 import argparse
 import asyncio
 import json
+import os
 import random
 import shutil
 import signal
@@ -161,6 +162,36 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+BOT_CORE = (os.cpu_count() or 1) - 1  # --pin: the bot alone on the last core
+
+
+def pin_threads(pid: int, cores: set[int]) -> None:
+    """Every thread of ``pid`` onto ``cores`` (affinity is per thread on Linux)."""
+    for thread in psutil.Process(pid).threads():
+        os.sched_setaffinity(thread.id, cores)
+
+
+def thread_cpu(proc: psutil.Process) -> dict[int, tuple[float, float]]:
+    """User and system CPU seconds of each live thread of ``proc``."""
+    return {t.id: (t.user_time, t.system_time) for t in proc.threads()}
+
+
+def cpu_split(
+    pid: int, before: dict[int, tuple[float, float]], after: dict[int, tuple[float, float]]
+) -> dict[str, float]:
+    """CPU spent between two readings: the event loop's thread and the rest, user and system.
+
+    The rest is mostly the aiosqlite worker thread; it shows what a hop to it costs.
+    """
+    split = dict.fromkeys(("main_user", "main_sys", "threads_user", "threads_sys"), 0.0)
+    for tid, (user, system) in after.items():
+        user0, system0 = before.get(tid, (0.0, 0.0))
+        side = "main" if tid == pid else "threads"
+        split[f"{side}_user"] += user - user0
+        split[f"{side}_sys"] += system - system0
+    return split
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
@@ -227,6 +258,7 @@ async def run_target(
     workdir: Path,
     profile: Path | None = None,
     payloads: Path | None = None,
+    pin: bool = False,
 ) -> dict[str, object]:
     """One bot under the load. Ours writes the payloads it sent to ``payloads``; the echo bot
     reads them from there, to send the same."""
@@ -242,6 +274,8 @@ async def run_target(
     spy: subprocess.Popen[bytes] | None = None
     try:
         await asyncio.sleep(1)  # let start-up work (first tick, imports) settle
+        if pin:
+            pin_threads(process.pid, {BOT_CORE})
         if profile is not None:
             # py-spy samples the bot from outside, with little overhead on it.
             spy = subprocess.Popen(
@@ -251,6 +285,7 @@ async def run_target(
             )  # fmt: skip
         proc = psutil.Process(process.pid)
         cpu_before = sum(proc.cpu_times()[:2])
+        threads_before = thread_cpu(proc)
         calls_before = Counter(c.method for c in telegram.calls_of_all())
         load = Load(telegram=telegram, budget=updates)
         started = time.monotonic()
@@ -260,6 +295,7 @@ async def run_target(
         wall = time.monotonic() - started
         await asyncio.sleep(1)
         cpu = sum(proc.cpu_times()[:2]) - cpu_before
+        split = cpu_split(proc.pid, threads_before, thread_cpu(proc))
         rss = peak_rss_mb(process.pid)
         calls = Counter(c.method for c in telegram.calls_of_all()) - calls_before
         if not echo and payloads is not None:
@@ -277,6 +313,10 @@ async def run_target(
         "target": "echo" if echo else "ds-quiz-bot",
         "updates": load.sent,
         "cpu_s_per_1000_updates": round(cpu / load.sent * 1000, 3),
+        **{
+            f"cpu_ms_per_update_{part}": round(seconds / load.sent * 1000, 3)
+            for part, seconds in split.items()
+        },
         "updates_per_s": round(load.sent / wall, 1),
         "latency_p50_ms": round(percentile(load.latencies, 0.5) * 1000, 2),
         "latency_p99_ms": round(percentile(load.latencies, 0.99) * 1000, 2),
@@ -325,6 +365,10 @@ async def _fresh_database(
 
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    if args.pin:
+        # The load, the fake server and py-spy on the other cores: the bot's core does only
+        # the bot's work, so its samples are time on the CPU and noise from the bench is less.
+        os.sched_setaffinity(0, set(range(BOT_CORE)) or {0})
     RESULTS.mkdir(parents=True, exist_ok=True)
     question_ids = [q.id for q in load_bank(ROOT / "content").questions]
     history = RESULTS / f"load-history-{args.history_users}.db"
@@ -342,12 +386,12 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             payloads = workdir / "payloads.json"
             ours = await run_target(
                 echo=False, users=args.users, updates=args.updates, db=db, workdir=workdir,
-                profile=profile, payloads=payloads,
+                profile=profile, payloads=payloads, pin=args.pin,
             )  # fmt: skip
             echo = await run_target(
                 echo=True, users=args.users, updates=args.updates, db=db, workdir=workdir,
                 profile=profile and profile.with_suffix(".echo" + profile.suffix),
-                payloads=payloads,
+                payloads=payloads, pin=args.pin,
             )  # fmt: skip
             ratios = _ratios(ours, echo)
             rounds.append({"ours": ours, "echo": echo, **ratios})
@@ -385,6 +429,11 @@ def main() -> None:
     parser.add_argument("--large-db", action="store_true")
     parser.add_argument(
         "--repeat", type=int, default=1, help="rounds of ours + echo; the report gives medians"
+    )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="run each bot alone on the last core and the bench on the others (Linux)",
     )
     parser.add_argument(
         "--profile",
