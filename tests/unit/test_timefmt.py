@@ -29,7 +29,7 @@ def test_text_sorts_as_time_does() -> None:
 
 def test_a_naive_datetime_is_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
-        to_db(datetime(2026, 1, 1, 12, 0))
+        to_db(datetime(2026, 1, 1, 12, 0))  # noqa: DTZ001 - naive on purpose
 
 
 def test_text_in_another_shape_is_refused_not_misread() -> None:
