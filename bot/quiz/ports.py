@@ -25,6 +25,9 @@ from bot.quiz.models import (
 ChooseQuestion = Callable[[StudySnapshot], str | None]
 # Applies a rating to a card (None for a card never rated); the Review says its kind too.
 ScheduleReview = Callable[[CardState | None], Review]
+# Given the shown card as the rating's transaction reads it (None: no such card), how to
+# schedule it, or None to refuse the rating (not the presser's card, its question removed).
+DecideRating = Callable[["ShownCard | None"], ScheduleReview | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,13 +112,15 @@ class CardStore(Protocol):
         """The card as it stands (None: never rated), e.g. to preview each rating's interval."""
 
     async def rate(
-        self, shown: ShownCard, rating: int, now: datetime, schedule: ScheduleReview
-    ) -> tuple[SavedRating, bool]:
-        """Apply a rating to the card's current state, once per shown card.
+        self, user_id: int, shown_id: int, rating: int, now: datetime, decide: DecideRating
+    ) -> tuple[SavedRating, bool] | None:
+        """``user_id`` rates a shown card: read it, let ``decide`` check it, and apply the
+        rating to the card's current state, once per shown card — all in one transaction.
 
         Stores with the rating its kind, the answer typed on the shown card, and the card as
         it was before (so ``undo_rating`` can restore it exactly). Returns the rating stored
-        for this shown card and whether this call stored it.
+        for this shown card and whether this call stored it; None, with nothing written,
+        when ``decide`` refused.
         """
 
     async def undo_rating(self, user_id: int, shown_id: int) -> UndoOutcome:

@@ -11,7 +11,7 @@ from bot.quiz.bank import BankView
 from bot.quiz.due import day_bounds
 from bot.quiz.grades import Grade
 from bot.quiz.models import Question, SavedRating, ShownCard, StudySnapshot
-from bot.quiz.ports import CardStore, UndoOutcome
+from bot.quiz.ports import CardStore, ScheduleReview, UndoOutcome
 from bot.quiz.scheduling import SpacedRepetition
 from bot.quiz.selection import allowed
 from bot.quiz.session import MAX_NEW_PER_DAY, DayDone, Plan, SessionProgress, plan
@@ -162,17 +162,23 @@ class QuizService:
         The card's FSRS state is read and written in one transaction, so two ratings of one
         question arriving at once are applied one after the other, never over each other.
         """
-        view, shown = await self._shown(user_id, shown_id)
-        if shown is None:
-            return view
         now = self._clock()
         day_end = day_bounds(now, zone or self._default_zone)[1]
-        rating, recorded = await self._store.rate(
-            shown,
-            int(grade),
-            now,
-            lambda state: self._srs.review(state, grade, now, shown.question_id, day_end),
-        )
+        checked: list[CardView] = []
+
+        def decide(shown: ShownCard | None) -> ScheduleReview | None:
+            # Runs inside the store's transaction: the card is checked as it is rated.
+            view, ok = self._check(user_id, shown_id, shown)
+            checked.append(view)
+            if ok is None:
+                return None
+            return lambda state: self._srs.review(state, grade, now, ok.question_id, day_end)
+
+        outcome = await self._store.rate(user_id, shown_id, int(grade), now, decide)
+        view = checked[-1]
+        if outcome is None:
+            return view
+        rating, recorded = outcome
         return replace(view, rating=rating, newly_rated=recorded)
 
     async def undo(self, user_id: int, shown_id: int) -> tuple[UndoOutcome, CardView]:

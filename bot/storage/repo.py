@@ -20,7 +20,7 @@ from bot.quiz.models import (
     StudySnapshot,
     UserProfile,
 )
-from bot.quiz.ports import ChooseQuestion, OpenedCard, ScheduleReview, StoreBusy, UndoOutcome
+from bot.quiz.ports import ChooseQuestion, DecideRating, OpenedCard, StoreBusy, UndoOutcome
 from bot.storage.db import run_on_thread
 from bot.storage.timefmt import from_db, to_db
 
@@ -340,38 +340,39 @@ class Repository:
         return None if row is None else CardState(str(row[0]), from_db(row[1]), from_db(row[2]))
 
     async def rate(
-        self, shown: ShownCard, rating: int, now: datetime, schedule: ScheduleReview
-    ) -> tuple[SavedRating, bool]:
-        # The whole use case in one hop: ``schedule`` (FSRS) runs on the database thread.
-        return await self.run_transaction(lambda db: self._rate(db, shown, rating, now, schedule))
+        self, user_id: int, shown_id: int, rating: int, now: datetime, decide: DecideRating
+    ) -> tuple[SavedRating, bool] | None:
+        # The whole use case in one hop: ``decide`` and FSRS run on the database thread.
+        return await self.run_transaction(lambda db: self._rate(db, shown_id, rating, now, decide))
 
     @staticmethod
     def _rate(
-        db: sqlite3.Connection,
-        shown: ShownCard,
-        rating: int,
-        now: datetime,
-        schedule: ScheduleReview,
-    ) -> tuple[SavedRating, bool]:
+        db: sqlite3.Connection, shown_id: int, rating: int, now: datetime, decide: DecideRating
+    ) -> tuple[SavedRating, bool] | None:
+        # The card, its rating if any and its question's state in one read.
         row = db.execute(
-            f"SELECT {_RATING_COLUMNS} FROM ratings WHERE shown_id = ?", (shown.shown_id,)
+            "SELECT s.shown_id, s.user_id, s.question_id, s.origin, s.answer,"
+            " r.rating, r.rated_at, r.due, r.kind, r.answer,"
+            " c.fsrs_state, c.due, c.last_review, c.last_rating"
+            " FROM shown_cards s LEFT JOIN ratings r ON r.shown_id = s.shown_id"
+            " LEFT JOIN cards c ON c.user_id = s.user_id AND c.question_id = s.question_id"
+            " WHERE s.shown_id = ?",
+            (shown_id,),
         ).fetchone()
-        if row is not None:  # rated already: report what was saved
-            return _rating(row), False
-        card = db.execute(
-            "SELECT fsrs_state, due, last_review, last_rating FROM cards"
-            " WHERE user_id = ? AND question_id = ?",
-            (shown.user_id, shown.question_id),
-        ).fetchone()
-        typed = db.execute(
-            "SELECT answer FROM shown_cards WHERE shown_id = ?", (shown.shown_id,)
-        ).fetchone()
-        answer = None if typed is None else typed[0]
+        shown = None if row is None else ShownCard(row[0], row[1], row[2], row[3], row[4])
+        schedule = decide(shown)
+        if schedule is None or shown is None:
+            return None
+        if row[5] is not None:  # rated already: report what was saved
+            return SavedRating(row[5], from_db(row[6]), from_db(row[7]), row[8], row[9]), False
+        card = None if row[10] is None else (row[10], row[11], row[12], row[13])
+        answer = shown.answer
         before = (
             None if card is None else CardState(str(card[0]), from_db(card[1]), from_db(card[2]))
         )
         review = schedule(before)
-        prev = (None, None, None, None) if card is None else tuple(card)
+        prev = (None, None, None, None) if card is None else card
+        rated_at, due = to_db(now), to_db(review.due)
         db.execute(
             "INSERT INTO ratings (shown_id, user_id, question_id, rating, rated_at, due,"
             " fsrs_state, kind, answer, prev_state, prev_due, prev_last_review,"
@@ -381,8 +382,8 @@ class Repository:
                 shown.user_id,
                 shown.question_id,
                 rating,
-                to_db(now),
-                to_db(review.due),
+                rated_at,
+                due,
                 review.state,
                 review.kind,
                 answer,
@@ -395,12 +396,9 @@ class Repository:
             " ON CONFLICT(user_id, question_id) DO UPDATE SET due = excluded.due,"
             " last_review = excluded.last_review, last_rating = excluded.last_rating,"
             " reviews = cards.reviews + 1, fsrs_state = excluded.fsrs_state",
-            (shown.user_id, shown.question_id, to_db(review.due), to_db(now), rating, review.state),
+            (shown.user_id, shown.question_id, due, rated_at, rating, review.state),
         )
-        saved = SavedRating(
-            rating, from_db(to_db(now)), from_db(to_db(review.due)), review.kind, answer
-        )
-        return saved, True
+        return SavedRating(rating, from_db(rated_at), from_db(due), review.kind, answer), True
 
     async def undo_rating(self, user_id: int, shown_id: int) -> UndoOutcome:
         async with self.transaction() as tx:

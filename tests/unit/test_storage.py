@@ -138,9 +138,15 @@ async def test_a_database_made_by_the_previous_release_upgrades_keeping_everythi
     nlp = await storage.quiz.get_user(102, "Europe/Moscow")
     now = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
     shown = await storage.quiz.record_shown(101, "new-question", "quiz", now)
-    saved, fresh = await storage.quiz.rate(
-        shown, 3, now, lambda state: SpacedRepetition(fuzzing=False).review(state, Grade.GOOD, now)
+    outcome = await storage.quiz.rate(
+        101,
+        shown.shown_id,
+        3,
+        now,
+        lambda _: lambda state: SpacedRepetition(fuzzing=False).review(state, Grade.GOOD, now),
     )
+    assert outcome is not None
+    saved, fresh = outcome
     await storage.close()
 
     with sqlite3.connect(path) as db:

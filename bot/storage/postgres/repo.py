@@ -16,7 +16,7 @@ from bot.quiz.models import (
     StudySnapshot,
     UserProfile,
 )
-from bot.quiz.ports import ChooseQuestion, OpenedCard, ScheduleReview, UndoOutcome
+from bot.quiz.ports import ChooseQuestion, DecideRating, OpenedCard, UndoOutcome
 from bot.storage.postgres.db import Connection
 
 _USER_COLUMNS = (
@@ -252,27 +252,29 @@ class PgRepository:
         return None if row is None else CardState(str(row[0]), row[1], row[2])
 
     async def rate(
-        self, shown: ShownCard, rating: int, now: datetime, schedule: ScheduleReview
-    ) -> tuple[SavedRating, bool]:
+        self, user_id: int, shown_id: int, rating: int, now: datetime, decide: DecideRating
+    ) -> tuple[SavedRating, bool] | None:
         async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE", shown.user_id)
-            # Read after the lock, in one round trip: the rating if any, the card, the answer.
+            await conn.execute("SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE", user_id)
+            # Read after the lock, in one round trip: the card, its rating if any, its state.
             row = await conn.fetchrow(
-                "SELECT r.rating, r.rated_at, r.due, r.kind, r.answer,"
-                " c.fsrs_state, c.due, c.last_review, c.last_rating,"
-                " (SELECT answer FROM shown_cards WHERE shown_id = $1)"
-                " FROM (SELECT 1) AS one"
-                " LEFT JOIN ratings r ON r.shown_id = $1"
-                " LEFT JOIN cards c ON c.user_id = $2 AND c.question_id = $3",
-                shown.shown_id,
-                shown.user_id,
-                shown.question_id,
+                "SELECT s.shown_id, s.user_id, s.question_id, s.origin, s.answer,"
+                " r.rating, r.rated_at, r.due, r.kind, r.answer,"
+                " c.fsrs_state, c.due, c.last_review, c.last_rating"
+                " FROM shown_cards s LEFT JOIN ratings r ON r.shown_id = s.shown_id"
+                " LEFT JOIN cards c ON c.user_id = s.user_id AND c.question_id = s.question_id"
+                " WHERE s.shown_id = $1",
+                shown_id,
             )
-            assert row is not None
-            if row[0] is not None:  # rated already: report what was saved
-                return SavedRating(row[0], row[1], row[2], row[3], row[4]), False
-            card = None if row[5] is None else (row[5], row[6], row[7], row[8])
-            answer = row[9]
+            shown = None if row is None else ShownCard(row[0], row[1], row[2], row[3], row[4])
+            # The lock is the presser's: ``decide`` refuses any card that is not theirs.
+            schedule = decide(shown)
+            if schedule is None or row is None or shown is None:
+                return None
+            if row[5] is not None:  # rated already: report what was saved
+                return SavedRating(row[5], row[6], row[7], row[8], row[9]), False
+            card = None if row[10] is None else (row[10], row[11], row[12], row[13])
+            answer = shown.answer
             before = None if card is None else CardState(str(card[0]), card[1], card[2])
             review = schedule(before)
             prev = (None, None, None, None) if card is None else card
