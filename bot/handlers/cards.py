@@ -10,7 +10,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.quiz.clock import zone_of
 from bot.quiz.models import UserProfile
-from bot.quiz.service import CardStatus, CardView, QuizService
+from bot.quiz.service import CardStatus, CardView, NextStep, QuizService
 from bot.ui import keyboards, render, texts
 
 REFUSALS = {
@@ -35,7 +35,12 @@ async def send_next(
 ) -> None:
     """Choose, record and send the user's next card; or say the day is done, or that the
     filter leaves no question."""
-    step = await quiz.next_step(user.user_id, early=early)
+    await send_step(bot, user, await quiz.next_step(user.user_id, early=early), clock)
+
+
+async def send_step(bot: Bot, user: UserProfile, step: NextStep, clock: Clock) -> None:
+    """Send what ``next_step`` chose: the card, the «done for today» screen, or that the
+    filter leaves no question."""
     if step.card is not None and step.card.question is not None:
         await send_card(bot, user.chat_id, step.card)
     elif step.done is not None:

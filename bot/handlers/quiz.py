@@ -11,12 +11,12 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.handlers.cards import refused, send_next
+from bot.handlers.cards import refused, send_next, send_step
 from bot.handlers.telegram_ops import answer_now, drop_keyboard, edit_or_send
 from bot.quiz.clock import zone_of
 from bot.quiz.grades import Grade
 from bot.quiz.models import RatingKind, UserProfile
-from bot.quiz.ports import StoreBusy, UndoOutcome
+from bot.quiz.ports import NextTaken, StoreBusy, UndoOutcome
 from bot.quiz.service import CardView, QuizService
 from bot.ui import keyboards, render, texts
 from bot.ui.callbacks import (
@@ -170,12 +170,15 @@ async def _next_once(
     *,
     early: bool = False,
 ) -> bool:
-    """Send the next card once per card under which it was asked for."""
-    if not await quiz.take_next(user.user_id, after):
+    """Send the next card once per card under which it was asked for (the claim and the
+    new card are recorded in one transaction)."""
+    try:
+        step = await quiz.next_step(user.user_id, early=early, after=after)
+    except NextTaken:
         callback_answer.text = texts.NEXT_ALREADY_SENT
         return False  # pressed already (or not their card): one new card is enough
     try:
-        await send_next(bot, user, quiz, clock, early=early)
+        await send_step(bot, user, step, clock)
     except BaseException:
         # Nothing was sent: the button must work again, not claim «already sent».
         await quiz.release_next(user.user_id, after)

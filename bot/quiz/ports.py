@@ -40,6 +40,11 @@ class OpenedCard:
     state: CardState | None = None
 
 
+class NextTaken(Exception):
+    """«Next» under this card was asked for already, or the card is not the presser's:
+    nothing was recorded."""
+
+
 class StoreBusy(Exception):
     """The store could not get its write lock in time (another process holds it): nothing
     was written, and the same call may simply be tried again."""
@@ -93,9 +98,19 @@ class UserStore(Protocol):
 
 class CardStore(Protocol):
     async def record_next(
-        self, user_id: int, origin: str, now: datetime, choose: ChooseQuestion
+        self,
+        user_id: int,
+        origin: str,
+        now: datetime,
+        choose: ChooseQuestion,
+        after: int | None = None,
     ) -> ShownCard | None:
-        """Choose the user's next question and record it as shown, atomically per user."""
+        """Choose the user's next question and record it as shown, atomically per user.
+
+        With ``after``, first claim «next» under that shown card, in the same transaction
+        (a claimed card counts as passed over); NextTaken, with nothing written, when it was
+        claimed already or is not the user's.
+        """
 
     async def record_shown(
         self, user_id: int, question_id: str, origin: str, now: datetime
@@ -141,9 +156,6 @@ class CardStore(Protocol):
 
     async def suspended(self, user_id: int) -> list[str]:
         """The user's suspended questions, most recently suspended first."""
-
-    async def take_next(self, user_id: int, shown_id: int) -> bool:
-        """Claim «next» under this card; False if it was claimed already or is not theirs."""
 
     async def release_next(self, user_id: int, shown_id: int) -> None:
         """Give the claim back (the next card could not be sent)."""

@@ -82,12 +82,14 @@ class QuizService:
         return [q.id for q in self._bank.questions if allowed(q, topics, levels)]
 
     async def next_step(
-        self, user_id: int, origin: str = "quiz", *, early: bool = False
+        self, user_id: int, origin: str = "quiz", *, early: bool = False, after: int | None = None
     ) -> NextStep:
         """Choose and record the next card of today's session, or say why there is none.
 
         The filter is read, the question chosen and the card recorded in one transaction, so
         a daily push and a /quiz arriving together never pick the same question for one user.
+        ``after``: the card whose «next» (or «skip») button asked for it, claimed in the same
+        transaction, once per card: NextTaken, with nothing recorded, on a second press.
         """
         now = self._clock()
         plans: list[Plan] = []
@@ -100,7 +102,7 @@ class QuizService:
             plans.append(chosen)
             return chosen.question_id
 
-        shown = await self._store.record_next(user_id, origin, now, choose)
+        shown = await self._store.record_next(user_id, origin, now, choose, after)
         if shown is None:
             return NextStep(done=plans[-1].done if plans else None)
         card = CardView(
@@ -212,10 +214,6 @@ class QuizService:
     async def restore(self, user_id: int, question_id: str | None) -> int:
         """Bring one suspended question back (None: all of them); how many came back."""
         return await self._store.restore(user_id, None if question_id is None else [question_id])
-
-    async def take_next(self, user_id: int, shown_id: int) -> bool:
-        """«Next» (or «skip») under a card works once per card."""
-        return await self._store.take_next(user_id, shown_id)
 
     async def release_next(self, user_id: int, shown_id: int) -> None:
         """The next card could not be sent: the «next» button works again."""

@@ -20,7 +20,14 @@ from bot.quiz.models import (
     StudySnapshot,
     UserProfile,
 )
-from bot.quiz.ports import ChooseQuestion, DecideRating, OpenedCard, StoreBusy, UndoOutcome
+from bot.quiz.ports import (
+    ChooseQuestion,
+    DecideRating,
+    NextTaken,
+    OpenedCard,
+    StoreBusy,
+    UndoOutcome,
+)
 from bot.storage.db import run_on_thread
 from bot.storage.timefmt import from_db, to_db
 
@@ -190,10 +197,17 @@ class Repository:
     # -- cards ---------------------------------------------------------------------------
 
     async def record_next(
-        self, user_id: int, origin: str, now: datetime, choose: ChooseQuestion
+        self,
+        user_id: int,
+        origin: str,
+        now: datetime,
+        choose: ChooseQuestion,
+        after: int | None = None,
     ) -> ShownCard | None:
-        # Read, choose and insert in one hop: ``choose`` runs on the database thread.
+        # Claim, read, choose and insert in one hop: ``choose`` runs on the database thread.
         def work(db: sqlite3.Connection) -> ShownCard | None:
+            if after is not None and not self._claim_next(db, user_id, after):
+                raise NextTaken(after)  # rolled back: nothing written
             question_id = choose(self._snapshot(db, user_id, now))
             if question_id is None:
                 return None
@@ -302,16 +316,14 @@ class Repository:
             return OpenedCard(shown)
         return OpenedCard(shown, state=CardState(str(row[10]), from_db(row[11]), from_db(row[12])))
 
-    async def take_next(self, user_id: int, shown_id: int) -> bool:
-        def work(db: sqlite3.Connection) -> bool:
-            cursor = db.execute(
-                "UPDATE shown_cards SET next_taken = 1"
-                " WHERE shown_id = ? AND user_id = ? AND next_taken = 0",
-                (shown_id, user_id),
-            )
-            return cursor.rowcount == 1
-
-        return await self.run_transaction(work)
+    @staticmethod
+    def _claim_next(db: sqlite3.Connection, user_id: int, shown_id: int) -> bool:
+        cursor = db.execute(
+            "UPDATE shown_cards SET next_taken = 1"
+            " WHERE shown_id = ? AND user_id = ? AND next_taken = 0",
+            (shown_id, user_id),
+        )
+        return cursor.rowcount == 1
 
     async def release_next(self, user_id: int, shown_id: int) -> None:
         await self.run_transaction(

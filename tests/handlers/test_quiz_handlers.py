@@ -145,6 +145,27 @@ async def test_next_button_pressed_twice_sends_one_card(harness: Harness) -> Non
     )
 
 
+async def test_next_card_that_could_not_be_sent_can_be_asked_for_again(
+    harness: Harness,
+) -> None:
+    shown, _ = await _card(harness)
+    await harness.press(USER, f"rt:{shown}:3")
+    cards_before = len(harness.session.sent(SendMessage))
+    harness.session.fail_next(
+        SendMessage, TelegramBadRequest(SendMessage(chat_id=USER, text="x"), "Bad Request: boom")
+    )
+
+    await harness.press(USER, f"nx:{shown}")  # the new card is refused by Telegram
+    await harness.press(USER, f"nx:{shown}")
+
+    sent = harness.session.sent(SendMessage)
+    assert len(sent) == cards_before + 2  # the refused one, then one that went through
+    assert harness.buttons(sent[-1])[0][0] == "👀 Показать ответ"
+    assert harness.session.sent(AnswerCallbackQuery)[-1].text != (
+        "Следующий вопрос уже отправлен — он ниже."
+    )
+
+
 async def test_next_under_someone_elses_card_sends_nothing(harness: Harness) -> None:
     shown, _ = await _card(harness)
     await harness.press(USER, f"rt:{shown}:3")

@@ -16,7 +16,7 @@ from bot.quiz.models import (
     StudySnapshot,
     UserProfile,
 )
-from bot.quiz.ports import ChooseQuestion, DecideRating, OpenedCard, UndoOutcome
+from bot.quiz.ports import ChooseQuestion, DecideRating, NextTaken, OpenedCard, UndoOutcome
 from bot.storage.postgres.db import Connection
 
 _USER_COLUMNS = (
@@ -121,17 +121,26 @@ class PgRepository:
     # -- cards ---------------------------------------------------------------------------
 
     async def record_next(
-        self, user_id: int, origin: str, now: datetime, choose: ChooseQuestion
+        self,
+        user_id: int,
+        origin: str,
+        now: datetime,
+        choose: ChooseQuestion,
+        after: int | None = None,
     ) -> ShownCard | None:
         async with self._pool.acquire() as conn, conn.transaction():
-            snapshot = await self._snapshot(conn, user_id, now)
+            snapshot = await self._snapshot(conn, user_id, now, claim=after)
             question_id = choose(snapshot)
             if question_id is None:
                 return None
             return await self._insert_shown(conn, user_id, question_id, origin, now)
 
     @staticmethod
-    async def _snapshot(conn: Connection, user_id: int, now: datetime) -> StudySnapshot:
+    async def _snapshot(
+        conn: Connection, user_id: int, now: datetime, *, claim: int | None = None
+    ) -> StudySnapshot:
+        """The study snapshot, read under the user's lock; with ``claim``, «next» under that
+        shown card is claimed first (NextTaken if it cannot be), so the snapshot sees it."""
         user = await conn.fetchrow(
             "SELECT topics, levels, last_question_id, timezone, new_per_day FROM users"
             " WHERE user_id = $1 FOR UPDATE",
@@ -139,6 +148,15 @@ class PgRepository:
         )
         if user is None:
             raise LookupError(f"user {user_id} is not registered")
+        if claim is not None:
+            taken = await conn.fetchval(
+                "UPDATE shown_cards SET next_taken = TRUE"
+                " WHERE shown_id = $1 AND user_id = $2 AND NOT next_taken RETURNING shown_id",
+                claim,
+                user_id,
+            )
+            if taken is None:
+                raise NextTaken(claim)  # the transaction rolls back: nothing written
         # The rest in one round trip (read after the lock, so nothing it reads can change):
         # each list as parallel arrays, aggregated in the same order.
         recent = seconds(now - _RECENT)
@@ -219,15 +237,6 @@ class PgRepository:
         if row[10] is None:
             return OpenedCard(shown)
         return OpenedCard(shown, state=CardState(str(row[10]), row[11], row[12]))
-
-    async def take_next(self, user_id: int, shown_id: int) -> bool:
-        taken = await self._pool.fetchval(
-            "UPDATE shown_cards SET next_taken = TRUE"
-            " WHERE shown_id = $1 AND user_id = $2 AND NOT next_taken RETURNING shown_id",
-            shown_id,
-            user_id,
-        )
-        return taken is not None
 
     async def release_next(self, user_id: int, shown_id: int) -> None:
         await self._pool.execute(
