@@ -140,7 +140,12 @@ def build() -> tuple[Dispatcher, Bot]:
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
     recorded = os.environ.get("ECHO_PAYLOADS")
-    on = handlers(Replies.recorded(Path(recorded)) if recorded else Replies.stand_in())
+    return dispatcher(Replies.recorded(Path(recorded)) if recorded else Replies.stand_in()), bot
+
+
+def dispatcher(replies: Replies) -> Dispatcher:
+    """The echo's dispatcher: one handler per kind of update the load sends."""
+    on = handlers(replies)
     dp = Dispatcher()
     dp.message.register(on["message"])
     # As Filters, not bare F-expressions: aiogram runs those in a worker thread per check,
@@ -150,7 +155,7 @@ def build() -> tuple[Dispatcher, Bot]:
     # «Следующий вопрос» under a card reviewed ahead of time is «ne»: a new card all the same.
     next_card = F.data.startswith("nx:") | F.data.startswith("ne:")
     dp.callback_query.register(on["nx"], OnLoop(next_card))
-    return dp, bot
+    return dp
 
 
 async def _ready(request: web.Request) -> web.Response:
