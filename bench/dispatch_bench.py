@@ -102,9 +102,11 @@ class Loop:
         return {"id": chat, "is_bot": False, "first_name": f"user{chat}"}
 
     async def _feed(self, payload: dict[str, Any]) -> None:
-        # Parsed from JSON text, as a polled or POSTed update is.
+        # Parsed from JSON text and mounted on the bot, as aiogram does with a polled or
+        # POSTed update (without the bot, feed_update would re-mount it through a dump).
         raw = json.dumps({"update_id": next(self._update_ids), **payload})
-        await self._dp.feed_update(self._bot, Update.model_validate_json(raw))
+        update = Update.model_validate_json(raw, context={"bot": self._bot})
+        await self._dp.feed_update(self._bot, update)
 
     async def _text(self, chat: int, text: str) -> None:
         message = {
