@@ -27,7 +27,7 @@ ChooseQuestion = Callable[[StudySnapshot], str | None]
 ScheduleReview = Callable[[CardState | None], Review]
 # Given the shown card as the rating's transaction reads it (None: no such card), how to
 # schedule it, or None to refuse the rating (not the presser's card, its question removed).
-DecideRating = Callable[["ShownCard | None"], ScheduleReview | None]
+DecideRating = Callable[[ShownCard | None], ScheduleReview | None]
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,16 @@ _USER_COLUMNS = (
 _RECENT = timedelta(days=2)
 _SHOWN_COLUMNS = "shown_id, user_id, question_id, origin, answer"
 _RATING_COLUMNS = "rating, rated_at, due, kind, answer"
+# A shown card with its rating if any and its question's card state, in one read:
+# s.* [0:5], r.* [5:10], c.fsrs_state, c.due, c.last_review, c.last_rating [10:14].
+_OPENED_SQL = (
+    "SELECT s.shown_id, s.user_id, s.question_id, s.origin, s.answer,"
+    " r.rating, r.rated_at, r.due, r.kind, r.answer,"
+    " c.fsrs_state, c.due, c.last_review, c.last_rating"
+    " FROM shown_cards s LEFT JOIN ratings r ON r.shown_id = s.shown_id"
+    " LEFT JOIN cards c ON c.user_id = s.user_id AND c.question_id = s.question_id"
+    " WHERE s.shown_id = ?"
+)
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -295,17 +305,7 @@ class Repository:
         return None if row is None else _shown(row)
 
     async def open_shown(self, shown_id: int) -> OpenedCard | None:
-        row = await self.run(
-            lambda db: db.execute(
-                "SELECT s.shown_id, s.user_id, s.question_id, s.origin, s.answer,"
-                " r.rating, r.rated_at, r.due, r.kind, r.answer,"
-                " c.fsrs_state, c.due, c.last_review"
-                " FROM shown_cards s LEFT JOIN ratings r ON r.shown_id = s.shown_id"
-                " LEFT JOIN cards c ON c.user_id = s.user_id AND c.question_id = s.question_id"
-                " WHERE s.shown_id = ?",
-                (shown_id,),
-            ).fetchone()
-        )
+        row = await self.run(lambda db: db.execute(_OPENED_SQL, (shown_id,)).fetchone())
         if row is None:
             return None
         shown = ShownCard(row[0], row[1], row[2], row[3], row[4])
@@ -362,15 +362,7 @@ class Repository:
         db: sqlite3.Connection, shown_id: int, rating: int, now: datetime, decide: DecideRating
     ) -> tuple[SavedRating, bool] | None:
         # The card, its rating if any and its question's state in one read.
-        row = db.execute(
-            "SELECT s.shown_id, s.user_id, s.question_id, s.origin, s.answer,"
-            " r.rating, r.rated_at, r.due, r.kind, r.answer,"
-            " c.fsrs_state, c.due, c.last_review, c.last_rating"
-            " FROM shown_cards s LEFT JOIN ratings r ON r.shown_id = s.shown_id"
-            " LEFT JOIN cards c ON c.user_id = s.user_id AND c.question_id = s.question_id"
-            " WHERE s.shown_id = ?",
-            (shown_id,),
-        ).fetchone()
+        row = db.execute(_OPENED_SQL, (shown_id,)).fetchone()
         shown = None if row is None else ShownCard(row[0], row[1], row[2], row[3], row[4])
         schedule = decide(shown)
         if schedule is None or shown is None:

@@ -27,6 +27,16 @@ _USER_COLUMNS = (
 _RECENT = timedelta(days=2)
 _SHOWN_COLUMNS = "shown_id, user_id, question_id, origin, answer"
 _RATING_COLUMNS = "rating, rated_at, due, kind, answer"
+# A shown card with its rating if any and its question's card state, in one read:
+# s.* [0:5], r.* [5:10], c.fsrs_state, c.due, c.last_review, c.last_rating [10:14].
+_OPENED_SQL = (
+    "SELECT s.shown_id, s.user_id, s.question_id, s.origin, s.answer,"
+    " r.rating, r.rated_at, r.due, r.kind, r.answer,"
+    " c.fsrs_state, c.due, c.last_review, c.last_rating"
+    " FROM shown_cards s LEFT JOIN ratings r ON r.shown_id = s.shown_id"
+    " LEFT JOIN cards c ON c.user_id = s.user_id AND c.question_id = s.question_id"
+    " WHERE s.shown_id = $1"
+)
 
 
 def seconds(moment: datetime) -> datetime:
@@ -220,15 +230,7 @@ class PgRepository:
         return None if row is None else _shown(row)
 
     async def open_shown(self, shown_id: int) -> OpenedCard | None:
-        row = await self._pool.fetchrow(
-            "SELECT s.shown_id, s.user_id, s.question_id, s.origin, s.answer,"
-            " r.rating, r.rated_at, r.due, r.kind, r.answer,"
-            " c.fsrs_state, c.due, c.last_review"
-            " FROM shown_cards s LEFT JOIN ratings r ON r.shown_id = s.shown_id"
-            " LEFT JOIN cards c ON c.user_id = s.user_id AND c.question_id = s.question_id"
-            " WHERE s.shown_id = $1",
-            shown_id,
-        )
+        row = await self._pool.fetchrow(_OPENED_SQL, shown_id)
         if row is None:
             return None
         shown = ShownCard(row[0], row[1], row[2], row[3], row[4])
@@ -266,15 +268,7 @@ class PgRepository:
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE", user_id)
             # Read after the lock, in one round trip: the card, its rating if any, its state.
-            row = await conn.fetchrow(
-                "SELECT s.shown_id, s.user_id, s.question_id, s.origin, s.answer,"
-                " r.rating, r.rated_at, r.due, r.kind, r.answer,"
-                " c.fsrs_state, c.due, c.last_review, c.last_rating"
-                " FROM shown_cards s LEFT JOIN ratings r ON r.shown_id = s.shown_id"
-                " LEFT JOIN cards c ON c.user_id = s.user_id AND c.question_id = s.question_id"
-                " WHERE s.shown_id = $1",
-                shown_id,
-            )
+            row = await conn.fetchrow(_OPENED_SQL, shown_id)
             shown = None if row is None else ShownCard(row[0], row[1], row[2], row[3], row[4])
             # The lock is the presser's: ``decide`` refuses any card that is not theirs.
             schedule = decide(shown)
