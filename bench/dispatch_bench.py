@@ -228,9 +228,9 @@ async def measure(target: str, updates: int, users: int) -> dict[str, float]:
         cpu_before = time.process_time()
         await loop.run(updates)
         cpu = time.process_time() - cpu_before
-        main_id = next(iter(threads_before))  # the first listed is the main thread on Linux
-        main = next(t for t in proc.threads() if t.id == main_id)
-        main_cpu = main.user_time + main.system_time - threads_before[main_id]
+        # On Linux the main thread's id is the process id.
+        main = next(t for t in proc.threads() if t.id == proc.pid)
+        main_cpu = main.user_time + main.system_time - threads_before[proc.pid]
     finally:
         if storage is not None:
             await storage.close()
