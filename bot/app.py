@@ -23,6 +23,7 @@ from bot.quiz.admin import AdminService
 from bot.quiz.bank import Bank
 from bot.quiz.catalog import BankRefresher, LiveBank
 from bot.quiz.importing import ImportService
+from bot.quiz.ports import UpdateLog
 from bot.quiz.profiles import ProfileService
 from bot.quiz.reports import ReportService
 from bot.quiz.scheduling import SpacedRepetition
@@ -59,6 +60,7 @@ class Services:
     imports: ImportService
     reports: ReportService
     search: QuestionSearch
+    updates: UpdateLog
     clock: Clock
 
 
@@ -117,6 +119,7 @@ def build_services(
         imports=ImportService(live=live, store=storage.imports, clock=clock),
         reports=ReportService(store=storage.reports, clock=clock),
         search=QuestionSearch(live),
+        updates=storage.updates,
         clock=clock,
     )
 
@@ -172,10 +175,8 @@ def build_dispatcher(
     dp.update.outer_middleware(in_flight)
     dp.update.outer_middleware(Throttle(rate_limiter or NoLimit(), exempt=admin_ids))
     dp.update.outer_middleware(dp.fsm)
+    dp.update.outer_middleware(UserMiddleware(services.profiles, services.updates))
     dp.message.filter(on_loop(F.chat.type == ChatType.PRIVATE))
-    user_middleware = UserMiddleware(services.profiles)
-    dp.message.outer_middleware(user_middleware)
-    dp.callback_query.outer_middleware(user_middleware)
     dp.callback_query.middleware(CallbackAnswers())
     dp.include_routers(*get_routers(admin_ids))
 

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,30 +15,66 @@ from aiogram.types import CallbackQuery, Chat, TelegramObject, Update, User
 from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
 from bot.handlers.telegram_errors import is_harmless
-from bot.quiz.ports import StoreBusy
+from bot.quiz.ports import PendingClaim, StoreBusy, UpdateClaim, UpdateLog
 from bot.quiz.profiles import ProfileService
 from bot.ratelimit import RateLimiter, Verdict
 from bot.ui import texts
 
 log = logging.getLogger(__name__)
+# How many update ids Throttle remembers, to count a redelivered update once (a few
+# half a minute of updates at a busy replica's rate; ~1 MB).
+REMEMBERED_UPDATES = 10_000
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class UserMiddleware(BaseMiddleware):
-    """Register the sender of a private-chat update once and inject their profile as ``user``.
+    """Register the sender of a private chat's message or button press and inject their
+    profile as ``user``; in webhook mode, also claim the update in the update log (the
+    ``pending_claim`` the webhook handler passes in), in the same read.
 
-    Outer, so it runs before filters: every handler of a private chat can rely on ``user``.
+    Outer on ``update``, after the per-user event isolation: the profile is read once the
+    user's previous update is done, so it never predates a change that update made. An
+    update that is not new (handled before, or by another replica right now) stops here.
     """
 
-    def __init__(self, profiles: ProfileService) -> None:
+    def __init__(self, profiles: ProfileService, updates: UpdateLog) -> None:
         self._profiles = profiles
+        self._updates = updates
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        pending: PendingClaim | None = data.get("pending_claim")
         sender: User | None = data.get("event_from_user")
         chat: Chat | None = data.get("event_chat")
-        if sender is not None and chat is not None and chat.type == ChatType.PRIVATE:
-            data["user"] = await self._profiles.load(sender.id, chat.id, sender.first_name)
+        if _has_profile(event, sender, chat):
+            assert sender is not None and chat is not None
+            if pending is None:
+                data["user"] = await self._profiles.load(sender.id, chat.id, sender.first_name)
+            else:
+                user = await self._profiles.claim_and_load(
+                    pending, sender.id, chat.id, sender.first_name
+                )
+                if user is None:
+                    return None
+                data["user"] = user
+        elif pending is not None:
+            request = pending.request
+            pending.outcome = await self._updates.claim(
+                request.update_id, request.now, request.stale_before
+            )
+            if pending.outcome is not UpdateClaim.NEW:
+                return None
         return await handler(event, data)
+
+
+def _has_profile(event: TelegramObject, sender: User | None, chat: Chat | None) -> bool:
+    """A message or a button press in a private chat: what handlers serve with ``user``."""
+    return (
+        sender is not None
+        and chat is not None
+        and chat.type == ChatType.PRIVATE
+        and isinstance(event, Update)
+        and (event.message is not None or event.callback_query is not None)
+    )
 
 
 class Throttle(BaseMiddleware):
@@ -48,11 +85,24 @@ class Throttle(BaseMiddleware):
     Outer on ``update``, before event isolation: a flood must not queue behind a user's lock.
     ``exempt``: users never limited — admins, who forward a channel's posts in bulk to import
     them (a dropped forward would be a question silently missing from the import).
+
+    An update delivered again (webhook mode: Telegram retries one another replica is still
+    handling, answered 503 until then) is the user's one action, not a flood: it is counted
+    once, however often it comes back to this replica.
     """
 
     def __init__(self, limiter: RateLimiter, exempt: frozenset[int] = frozenset()) -> None:
         self._limiter = limiter
         self._exempt = exempt
+        self._counted: OrderedDict[int, None] = OrderedDict()  # update ids, oldest first
+
+    def _first_delivery(self, update_id: int) -> bool:
+        if update_id in self._counted:
+            return False
+        self._counted[update_id] = None
+        if len(self._counted) > REMEMBERED_UPDATES:
+            self._counted.popitem(last=False)
+        return True
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         sender: User | None = data.get("event_from_user")
@@ -60,7 +110,7 @@ class Throttle(BaseMiddleware):
             return await handler(event, data)
         if event.message is None and event.callback_query is None:
             return await handler(event, data)  # membership changes etc. are never dropped
-        if sender.id in self._exempt:
+        if sender.id in self._exempt or not self._first_delivery(event.update_id):
             return await handler(event, data)
         verdict = await self._limiter.check(sender.id)
         if verdict is Verdict.ALLOW:

@@ -50,6 +50,33 @@ class StoreBusy(Exception):
     was written, and the same call may simply be tried again."""
 
 
+class UpdateClaim(Enum):
+    NEW = "new"  # handle it
+    DONE = "done"  # handled before: acknowledge, do nothing
+    BUSY = "busy"  # another replica is handling it right now
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRequest:
+    """Start handling webhook update ``update_id`` at ``now`` unless it was handled, or is
+    being handled by a replica that claimed it after ``stale_before``."""
+
+    update_id: int
+    now: datetime
+    stale_before: datetime
+
+
+@dataclass(slots=True)
+class PendingClaim:
+    """A webhook update on its way through the dispatcher, still to be claimed in the update
+    log. The first read of its handling claims it (for a private chat's message or button,
+    together with the sender's profile: no round trip of its own) and records ``outcome``
+    here for the webhook handler; None: nothing claimed it (dropped before any work)."""
+
+    request: ClaimRequest
+    outcome: UpdateClaim | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class CardSummary:
     question_id: str
@@ -86,6 +113,18 @@ class UserStore(Protocol):
         self, user_id: int, chat_id: int, first_name: str, now: datetime, default_zone: str
     ) -> UserProfile:
         """The user's profile, registering them (or their new chat) first if needed."""
+
+    async def claim_and_load_user(
+        self,
+        claim: ClaimRequest,
+        user_id: int,
+        chat_id: int,
+        first_name: str,
+        default_zone: str,
+    ) -> tuple[UpdateClaim, UserProfile | None]:
+        """Claim a webhook update (as ``UpdateLog.claim``) and, when it is new to handle,
+        load its sender's profile as ``load_user`` does (at ``claim.now``): one read in the
+        common case instead of two. The profile is None unless the claim is NEW."""
 
     async def get_user(self, user_id: int, default_zone: str) -> UserProfile | None: ...
 
@@ -371,12 +410,6 @@ class ReportStore(Protocol):
     async def resolve_report(self, report_id: int, admin_id: int, now: datetime) -> bool: ...
 
 
-class UpdateClaim(Enum):
-    NEW = "new"  # handle it
-    DONE = "done"  # handled before: acknowledge, do nothing
-    BUSY = "busy"  # another replica is handling it right now
-
-
 class UpdateLog(Protocol):
     """Which webhook updates were handled, so a redelivered one takes effect once."""
 
@@ -384,9 +417,12 @@ class UpdateLog(Protocol):
         """Start handling ``update_id`` unless it was handled, or is being handled by a
         replica that claimed it after ``stale_before`` (an older claim is taken over)."""
 
-    async def finish(self, update_id: int) -> None: ...
+    async def finish(self, update_ids: Collection[int]) -> None:
+        """Mark these claimed updates handled (in one statement)."""
 
     async def release(self, update_id: int) -> None:
         """Handling failed: let a redelivery try again."""
 
-    async def prune(self, before: datetime) -> int: ...
+    async def prune(self, before: datetime) -> int:
+        """Forget the updates claimed before ``before``: handled ones, and claims a replica
+        left behind (it died after answering Telegram, before marking them done)."""

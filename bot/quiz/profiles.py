@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.quiz.models import UserProfile
-from bot.quiz.ports import UserStore
+from bot.quiz.ports import PendingClaim, UserStore
 
 
 class ProfileService:
@@ -21,6 +21,16 @@ class ProfileService:
         return await self._store.load_user(
             user_id, chat_id, first_name, self._clock(), self._default_zone
         )
+
+    async def claim_and_load(
+        self, pending: PendingClaim, user_id: int, chat_id: int, first_name: str
+    ) -> UserProfile | None:
+        """As ``load``, for a webhook update still to be claimed: claims it in the same read
+        and records the outcome on ``pending``; the profile only when the update is new."""
+        pending.outcome, profile = await self._store.claim_and_load_user(
+            pending.request, user_id, chat_id, first_name, self._default_zone
+        )
+        return profile
 
     async def set_filter(
         self, user: UserProfile, topics: Collection[str], levels: Collection[str]

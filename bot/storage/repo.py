@@ -22,14 +22,17 @@ from bot.quiz.models import (
 )
 from bot.quiz.ports import (
     ChooseQuestion,
+    ClaimRequest,
     DecideRating,
     NextTaken,
     OpenedCard,
     StoreBusy,
     UndoOutcome,
+    UpdateClaim,
 )
 from bot.storage.db import run_on_thread
 from bot.storage.timefmt import from_db, to_db
+from bot.storage.update_log import claim_update
 
 T = TypeVar("T")
 Row = sqlite3.Row
@@ -93,6 +96,18 @@ def _user_row(db: sqlite3.Connection, user_id: int, default_zone: str) -> Row | 
         f"SELECT {_USER_COLUMNS} FROM users WHERE user_id = ?", (default_zone, user_id)
     ).fetchone()
     return row
+
+
+def _register(
+    db: sqlite3.Connection, user_id: int, chat_id: int, first_name: str, now: datetime
+) -> None:
+    db.execute(
+        "INSERT INTO users (user_id, chat_id, first_name, created_at)"
+        " VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(user_id) DO UPDATE SET chat_id = excluded.chat_id,"
+        " first_name = excluded.first_name",
+        (user_id, chat_id, first_name, to_db(now)),
+    )
 
 
 def _immediate(db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
@@ -176,18 +191,34 @@ class Repository:
             return _profile(row)  # the common case: one read, no write lock
 
         def register(db: sqlite3.Connection) -> Row | None:
-            db.execute(
-                "INSERT INTO users (user_id, chat_id, first_name, created_at)"
-                " VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(user_id) DO UPDATE SET chat_id = excluded.chat_id,"
-                " first_name = excluded.first_name",
-                (user_id, chat_id, first_name, to_db(now)),
-            )
+            _register(db, user_id, chat_id, first_name, now)
             return _user_row(db, user_id, default_zone)
 
         row = await self.run_transaction(register)
         assert row is not None
         return _profile(row)
+
+    async def claim_and_load_user(
+        self,
+        claim: ClaimRequest,
+        user_id: int,
+        chat_id: int,
+        first_name: str,
+        default_zone: str,
+    ) -> tuple[UpdateClaim, UserProfile | None]:
+        def work(db: sqlite3.Connection) -> tuple[UpdateClaim, Row | None]:
+            outcome = claim_update(db, claim)
+            if outcome is not UpdateClaim.NEW:
+                return outcome, None
+            row = _user_row(db, user_id, default_zone)
+            if row is None or row["chat_id"] != chat_id or row["first_name"] != first_name:
+                _register(db, user_id, chat_id, first_name, claim.now)
+                row = _user_row(db, user_id, default_zone)
+            return outcome, row
+
+        # The claim writes: one write transaction, one hop, the profile read inside it.
+        outcome, row = await self.run_transaction(work)
+        return outcome, None if row is None else _profile(row)
 
     async def set_filter(
         self, user_id: int, topics: Collection[str], levels: Collection[str]

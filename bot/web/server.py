@@ -2,7 +2,8 @@
 
 An update is acknowledged only after it was handled (a replica that dies mid-update leaves it
 unanswered, and Telegram redelivers it to another), and the update log makes a redelivered
-update take effect once.
+update take effect once: the update is claimed by the first read of its handling and marked
+done in batches after it was answered (bot/web/finishing.py).
 """
 
 import asyncio
@@ -17,7 +18,8 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from bot.quiz.admin import PushHealth
-from bot.quiz.ports import UpdateClaim, UpdateLog
+from bot.quiz.ports import ClaimRequest, PendingClaim, UpdateClaim, UpdateLog
+from bot.web.finishing import FINISH_EVERY, FinishedUpdates
 from bot.web.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ class OnceRequestHandler(SimpleRequestHandler):
         *,
         secret_token: str,
         updates: UpdateLog,
+        finished: FinishedUpdates,
         clock: Callable[[], datetime],
         **data: Any,
     ) -> None:
@@ -49,6 +52,7 @@ class OnceRequestHandler(SimpleRequestHandler):
             dispatcher, bot, handle_in_background=False, secret_token=secret_token, **data
         )
         self._updates = updates
+        self._finished = finished
         self._clock = clock
         self._in_flight = 0
         self._idle = asyncio.Event()
@@ -85,20 +89,25 @@ class OnceRequestHandler(SimpleRequestHandler):
         update_id = update.get("update_id") if isinstance(update, dict) else None
         if not isinstance(update_id, int):
             return web.Response(status=400, text="no update_id")
+        if update_id in self._finished:
+            return web.json_response({})  # handled here a moment ago
         now = self._clock()
-        claim = await self._updates.claim(update_id, now, now - STALE_CLAIM)
-        if claim is UpdateClaim.DONE:
-            return web.json_response({})
-        if claim is UpdateClaim.BUSY:
-            return web.Response(status=503, text="being handled by another replica")
+        # Claimed by the first read of its handling (bot.handlers.middlewares.UserMiddleware).
+        pending = PendingClaim(ClaimRequest(update_id, now, now - STALE_CLAIM))
         try:
-            result = await self.dispatcher.feed_raw_update(bot=bot, update=update, **self.data)
+            result = await self.dispatcher.feed_raw_update(
+                bot=bot, update=update, pending_claim=pending, **self.data
+            )
             if isinstance(result, TelegramMethod):
                 await self.dispatcher.silent_call_request(bot=bot, result=result)
         except BaseException:
-            await self._updates.release(update_id)
+            if pending.outcome is UpdateClaim.NEW:
+                await self._updates.release(update_id)
             raise
-        await self._updates.finish(update_id)
+        if pending.outcome is UpdateClaim.BUSY:
+            return web.Response(status=503, text="being handled by another replica")
+        if pending.outcome is UpdateClaim.NEW:
+            self._finished.add(update_id)
         return web.json_response({})
 
 
@@ -117,9 +126,14 @@ def build_web_app(
     metrics: Metrics,
     refresh_metrics: Callable[[], Awaitable[None]],
     clock: Callable[[], datetime],
+    finish_every: float = FINISH_EVERY,
 ) -> web.Application:
     app = web.Application()
-    handler = OnceRequestHandler(dp, bot, secret_token=secret, updates=updates, clock=clock)
+    finished = FinishedUpdates(updates, every=finish_every)
+    app.cleanup_ctx.append(lambda _: finished.running())
+    handler = OnceRequestHandler(
+        dp, bot, secret_token=secret, updates=updates, finished=finished, clock=clock
+    )
     handler.register(app, path=path)
     app[HANDLER_KEY] = handler
     app.router.add_get("/healthz", _healthz)

@@ -4,7 +4,8 @@ while new ones are sent back to Telegram (503) for another replica."""
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -34,8 +35,13 @@ def _update(update_id: int, user: int, text: str) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-async def server(harness: Harness) -> AsyncIterator[tuple[web.Application, str]]:
+@asynccontextmanager
+async def _replica(
+    harness: Harness, finish_every: float = 0.05
+) -> AsyncIterator[tuple[web.Application, str]]:
+    """A webhook server over the harness's dispatcher and storage (two of them side by side
+    stand for two replicas: each remembers only the updates it handled itself)."""
+
     async def ready() -> bool:
         return True
 
@@ -46,15 +52,30 @@ async def server(harness: Harness) -> AsyncIterator[tuple[web.Application, str]]
         dp=harness.dp, bot=harness.bot, path="/telegram", secret=SECRET,
         updates=harness.storage.updates, ready=ready,
         push_health=harness.dp["admin"].push_health, metrics=Metrics(),
-        refresh_metrics=nothing, clock=harness.clock,
+        refresh_metrics=nothing, clock=harness.clock, finish_every=finish_every,
     )  # fmt: skip
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield app, f"http://127.0.0.1:{port}/telegram"
-    await runner.cleanup()
+    try:
+        yield app, f"http://127.0.0.1:{port}/telegram"
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def server(harness: Harness) -> AsyncIterator[tuple[web.Application, str]]:
+    async with _replica(harness) as served:
+        yield served
+
+
+async def _state(harness: Harness, update_id: int) -> str | None:
+    rows = await harness.db.rows(
+        f"SELECT state FROM processed_updates WHERE update_id = {update_id}"
+    )
+    return str(rows[0][0]) if rows else None
 
 
 async def _post(url: str, update: dict[str, Any]) -> int:
@@ -125,3 +146,78 @@ async def test_a_stop_finishes_the_update_in_flight_and_sends_new_ones_back(
     assert await in_flight == 200
     assert await draining
     assert [int(m.chat_id) for m in harness.session.sent(SendMessage)] == [80]
+
+
+async def test_a_handled_update_is_marked_done_and_another_replica_acknowledges_it(
+    harness: Harness, server: tuple[web.Application, str]
+) -> None:
+    _, url = server
+    assert await _post(url, _update(506, 82, "/quiz")) == 200
+    for _ in range(100):  # its «done» is written with the batch, a moment after the 200
+        if await _state(harness, 506) == "done":
+            break
+        await asyncio.sleep(0.02)
+    assert await _state(harness, 506) == "done"
+
+    async with _replica(harness) as (_, other):
+        assert await _post(other, _update(506, 82, "/quiz")) == 200
+
+    assert len(harness.session.sent(SendMessage)) == 1
+    assert await harness.db.value("SELECT COUNT(*) FROM shown_cards") == 1
+
+
+async def test_a_redelivery_before_the_batch_is_written_is_sent_back_not_handled_twice(
+    harness: Harness,
+) -> None:
+    async with _replica(harness, finish_every=3600) as (_, first):
+        assert await _post(first, _update(507, 83, "/quiz")) == 200
+        assert await _post(first, _update(507, 83, "/quiz")) == 200  # it knows it handled it
+        async with _replica(harness) as (_, other):
+            # Still claimed in the log: Telegram is asked to deliver it again later.
+            assert await _post(other, _update(507, 83, "/quiz")) == 503
+        assert await _state(harness, 507) == "handling"
+    # The replica's stop wrote what it had handled.
+    assert await _state(harness, 507) == "done"
+
+    async with _replica(harness) as (_, other):
+        assert await _post(other, _update(507, 83, "/quiz")) == 200
+    assert len(harness.session.sent(SendMessage)) == 1
+
+
+async def test_a_message_from_a_new_user_registers_them_with_the_claim(
+    harness: Harness, server: tuple[web.Application, str]
+) -> None:
+    _, url = server
+    assert await _post(url, _update(508, 84, "/start")) == 200
+
+    assert await harness.db.value("SELECT first_name FROM users WHERE user_id = 84") == "Аня"
+    assert await _state(harness, 508) in {"handling", "done"}
+    assert len(harness.session.sent(SendMessage)) >= 1
+
+
+async def test_an_update_with_no_private_sender_is_claimed_too(
+    harness: Harness, server: tuple[web.Application, str]
+) -> None:
+    _, url = server
+    group = _update(509, 85, "/help")
+    group["message"]["chat"] = {"id": -100, "type": "group", "title": "DS"}
+
+    assert await _post(url, group) == 200
+    assert await _post(url, group) == 200
+
+    assert await _state(harness, 509) in {"handling", "done"}
+    assert await harness.db.value("SELECT COUNT(*) FROM users") == 0
+
+
+async def test_the_log_forgets_old_updates_handled_or_left_claimed(harness: Harness) -> None:
+    log = harness.storage.updates
+    now = harness.clock()
+    old = now - timedelta(days=2)
+    await log.claim(510, old, old)  # handled two days ago
+    await log.finish([510])
+    await log.claim(511, old, old)  # claimed by a replica killed before it wrote «done»
+    await log.claim(512, now, now)  # being handled right now
+
+    assert await log.prune(now - timedelta(days=1)) == 2
+
+    assert [await _state(harness, u) for u in (510, 511, 512)] == [None, None, "handling"]

@@ -16,12 +16,44 @@ from bot.quiz.models import (
     StudySnapshot,
     UserProfile,
 )
-from bot.quiz.ports import ChooseQuestion, DecideRating, NextTaken, OpenedCard, UndoOutcome
+from bot.quiz.ports import (
+    ChooseQuestion,
+    ClaimRequest,
+    DecideRating,
+    NextTaken,
+    OpenedCard,
+    UndoOutcome,
+    UpdateClaim,
+)
 from bot.storage.postgres.db import Connection
 
-_USER_COLUMNS = (
-    "user_id, chat_id, first_name, COALESCE(timezone, $2) AS zone, topics, levels, daily_time,"
-    " next_push_at, last_question_id, report_question_id, report_started_at, new_per_day"
+
+def _user_columns(zone: str) -> str:
+    """A profile's columns, with the parameter ``zone`` standing for a user who set none."""
+    return (
+        f"user_id, chat_id, first_name, COALESCE(timezone, {zone}) AS zone, topics, levels,"
+        " daily_time, next_push_at, last_question_id, report_question_id, report_started_at,"
+        " new_per_day"
+    )
+
+
+_USER_COLUMNS = _user_columns("$2")
+# Claims webhook update $1 at $2 unless it is done, or claimed by a live replica (claimed at
+# or after $3); says whether it did and, read in the same snapshot, the update's prior state.
+CLAIM_CTE = (
+    "WITH claimed AS (INSERT INTO processed_updates (update_id, state, claimed_at)"
+    " VALUES ($1, 'handling', $2)"
+    " ON CONFLICT (update_id) DO UPDATE SET claimed_at = excluded.claimed_at"
+    " WHERE processed_updates.state = 'handling' AND processed_updates.claimed_at < $3"
+    " RETURNING update_id)"
+)
+CLAIM_COLUMNS = (
+    "EXISTS (SELECT 1 FROM claimed) AS claimed,"
+    " (SELECT state FROM processed_updates WHERE update_id = $1) AS prior"
+)
+_CLAIM_AND_USER_SQL = (
+    f"{CLAIM_CTE} SELECT {CLAIM_COLUMNS}, u.* FROM (SELECT 1) AS one"
+    f" LEFT JOIN (SELECT {_user_columns('$5')} FROM users WHERE user_id = $4) AS u ON TRUE"
 )
 # The snapshot's recent events: two days cover the local "today" of any timezone.
 _RECENT = timedelta(days=2)
@@ -64,6 +96,14 @@ def _profile(row: asyncpg.Record) -> UserProfile:
     )
 
 
+def claim_outcome(row: asyncpg.Record) -> UpdateClaim:
+    """What a row with ``CLAIM_COLUMNS`` says: claimed now, handled before, or being handled
+    (also when another replica inserted the claim after this statement's snapshot)."""
+    if row["claimed"]:
+        return UpdateClaim.NEW
+    return UpdateClaim.DONE if row["prior"] == "done" else UpdateClaim.BUSY
+
+
 def _shown(row: asyncpg.Record) -> ShownCard:
     return ShownCard(
         row["shown_id"], row["user_id"], row["question_id"], row["origin"], row["answer"]
@@ -98,6 +138,35 @@ class PgRepository:
         )
         if row is not None and row["chat_id"] == chat_id and row["first_name"] == first_name:
             return _profile(row)
+        return await self._register(user_id, chat_id, first_name, now, default_zone)
+
+    async def claim_and_load_user(
+        self,
+        claim: ClaimRequest,
+        user_id: int,
+        chat_id: int,
+        first_name: str,
+        default_zone: str,
+    ) -> tuple[UpdateClaim, UserProfile | None]:
+        row = await self._pool.fetchrow(
+            _CLAIM_AND_USER_SQL,
+            claim.update_id,
+            seconds(claim.now),
+            seconds(claim.stale_before),
+            user_id,
+            default_zone,
+        )
+        assert row is not None
+        outcome = claim_outcome(row)
+        if outcome is not UpdateClaim.NEW:
+            return outcome, None
+        if row["chat_id"] == chat_id and row["first_name"] == first_name:
+            return outcome, _profile(row)  # the common case: one round trip for both
+        return outcome, await self._register(user_id, chat_id, first_name, claim.now, default_zone)
+
+    async def _register(
+        self, user_id: int, chat_id: int, first_name: str, now: datetime, default_zone: str
+    ) -> UserProfile:
         row = await self._pool.fetchrow(
             "INSERT INTO users (user_id, chat_id, first_name, created_at)"
             " VALUES ($1, $3, $4, $5)"

@@ -1,12 +1,13 @@
 """The webhook update log on PostgreSQL: one statement decides a claim, so two replicas
 receiving the same update at once cannot both start it."""
 
+from collections.abc import Collection
 from datetime import datetime
 
 import asyncpg
 
 from bot.quiz.ports import UpdateClaim
-from bot.storage.postgres.repo import seconds
+from bot.storage.postgres.repo import CLAIM_COLUMNS, CLAIM_CTE, claim_outcome, seconds
 
 
 class PgUpdateLog:
@@ -14,27 +15,16 @@ class PgUpdateLog:
         self._pool = pool
 
     async def claim(self, update_id: int, now: datetime, stale_before: datetime) -> UpdateClaim:
-        claimed = await self._pool.fetchval(
-            "INSERT INTO processed_updates (update_id, state, claimed_at)"
-            " VALUES ($1, 'handling', $2)"
-            " ON CONFLICT (update_id) DO UPDATE SET claimed_at = excluded.claimed_at"
-            " WHERE processed_updates.state = 'handling'"
-            "   AND processed_updates.claimed_at < $3"
-            " RETURNING update_id",
-            update_id,
-            seconds(now),
-            seconds(stale_before),
+        row = await self._pool.fetchrow(
+            f"{CLAIM_CTE} SELECT {CLAIM_COLUMNS}", update_id, seconds(now), seconds(stale_before)
         )
-        if claimed is not None:
-            return UpdateClaim.NEW
-        state = await self._pool.fetchval(
-            "SELECT state FROM processed_updates WHERE update_id = $1", update_id
-        )
-        return UpdateClaim.DONE if state == "done" else UpdateClaim.BUSY
+        assert row is not None
+        return claim_outcome(row)
 
-    async def finish(self, update_id: int) -> None:
+    async def finish(self, update_ids: Collection[int]) -> None:
         await self._pool.execute(
-            "UPDATE processed_updates SET state = 'done' WHERE update_id = $1", update_id
+            "UPDATE processed_updates SET state = 'done' WHERE update_id = ANY($1::bigint[])",
+            list(update_ids),
         )
 
     async def release(self, update_id: int) -> None:
@@ -45,8 +35,7 @@ class PgUpdateLog:
 
     async def prune(self, before: datetime) -> int:
         rows = await self._pool.fetch(
-            "DELETE FROM processed_updates WHERE state = 'done' AND claimed_at < $1"
-            " RETURNING update_id",
+            "DELETE FROM processed_updates WHERE claimed_at < $1 RETURNING update_id",
             seconds(before),
         )
         return len(rows)
