@@ -220,22 +220,23 @@ class PgRepository:
     ) -> StudySnapshot:
         """The study snapshot, read under the user's lock; with ``claim``, «next» under that
         shown card is claimed first (NextTaken if it cannot be), so the snapshot sees it."""
+        # The lock, and the claim behind it, in one round trip: the claim's condition needs
+        # the locked row, so it runs once the lock is held, and an UPDATE re-checks a row
+        # changed meanwhile against its newest version.
         user = await conn.fetchrow(
-            "SELECT topics, levels, last_question_id, timezone, new_per_day FROM users"
-            " WHERE user_id = $1 FOR UPDATE",
+            "WITH u AS (SELECT topics, levels, last_question_id, timezone, new_per_day"
+            "  FROM users WHERE user_id = $1 FOR UPDATE),"
+            " c AS (UPDATE shown_cards SET next_taken = TRUE"
+            "  WHERE shown_id = $2 AND user_id = $1 AND NOT next_taken"
+            "  AND EXISTS (SELECT 1 FROM u) RETURNING shown_id)"
+            " SELECT u.*, EXISTS (SELECT 1 FROM c) AS taken FROM u",
             user_id,
+            claim,
         )
         if user is None:
             raise LookupError(f"user {user_id} is not registered")
-        if claim is not None:
-            taken = await conn.fetchval(
-                "UPDATE shown_cards SET next_taken = TRUE"
-                " WHERE shown_id = $1 AND user_id = $2 AND NOT next_taken RETURNING shown_id",
-                claim,
-                user_id,
-            )
-            if taken is None:
-                raise NextTaken(claim)  # the transaction rolls back: nothing written
+        if claim is not None and not user["taken"]:
+            raise NextTaken(claim)  # the transaction rolls back: nothing written
         # The rest in one round trip (read after the lock, so nothing it reads can change):
         # each list as parallel arrays, aggregated in the same order.
         recent = seconds(now - _RECENT)
