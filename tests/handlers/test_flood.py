@@ -1,7 +1,10 @@
 """One user's flood is dropped before any work; other users are served as usual."""
 
+from datetime import UTC, datetime
+
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendMessage
+from aiogram.types import Message, Update
 
 from bot.ratelimit import RateLimiter, TokenBucketLimiter
 from bot.ui import texts
@@ -49,3 +52,29 @@ async def test_an_admin_forwarding_posts_in_bulk_is_not_limited(harness: Harness
     to_admin = _texts_to(harness, ADMIN)
     assert len(to_admin) == BURST + 5
     assert texts.TOO_OFTEN not in to_admin
+
+
+async def test_an_update_delivered_again_counts_once(harness: Harness) -> None:
+    # Webhook mode: Telegram retries an update another replica is still handling (503) every
+    # few seconds; the retries are one action of the user, not a flood.
+    retried = Update(
+        update_id=9001,
+        message=Message.model_validate(
+            {
+                "message_id": 9001,
+                "date": datetime.now(UTC),
+                "chat": {"id": FLOODER, "type": "private"},
+                "from": {"id": FLOODER, "is_bot": False, "first_name": "Аня"},
+                "text": "/help",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+            }
+        ),
+    )
+    for _ in range(20):
+        await harness.dp.feed_update(harness.bot, retried)
+    for _ in range(BURST - 1):
+        await harness.send(FLOODER, "/start")
+
+    to_flooder = _texts_to(harness, FLOODER)
+    assert texts.TOO_OFTEN not in to_flooder
+    assert sum(t.startswith("Привет") for t in to_flooder) == BURST - 1
