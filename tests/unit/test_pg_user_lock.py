@@ -17,14 +17,14 @@ USER = 1
 async def test_erasing_progress_waits_for_a_rating_of_the_same_user_in_flight(
     storage: Storage, db: Inspector
 ) -> None:
-    """/reset and a rating serialize on the user's row (as two ratings do): a rating in flight
-    is never cut in half by a reset (its card kept, its rating cascaded away)."""
+    """/reset and a rating's write serialize on the user's row: a rating in flight is never
+    cut in half by a reset (its card kept, its rating cascaded away)."""
     await storage.quiz.load_user(USER, USER, "Аня", FakeClock()(), "Europe/Moscow")
     rating = await asyncpg.connect(db.pg_url)
     try:
         tx = rating.transaction()
-        await tx.start()  # a rating in flight holds the user's row, as QuizStore.rate does
-        await rating.execute("SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE", USER)
+        await tx.start()  # a rating's write holds the user's row, as QuizStore.rate's does
+        await rating.execute("SELECT 1 FROM users WHERE user_id = $1 FOR KEY SHARE", USER)
         await rating.execute(  # …and schedules the card it rates
             "INSERT INTO cards (user_id, question_id, due, last_review, last_rating, reviews,"
             " fsrs_state) VALUES ($1, 'a', now(), now(), 3, 1, '{}')",

@@ -1,6 +1,7 @@
 """The PostgreSQL repository of users and cards: the same use cases as the SQLite one, each
 one transaction; a user's writes are serialized by locking their row (``FOR UPDATE``), so two
-replicas handling two taps of one user at the same millisecond apply them one after the other."""
+replicas handling two taps of one user at the same millisecond apply them one after the other.
+A rating is the exception: a read and one compare-and-swap write (see ``rate``)."""
 
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
@@ -69,6 +70,43 @@ _OPENED_SQL = (
     " LEFT JOIN cards c ON c.user_id = s.user_id AND c.question_id = s.question_id"
     " WHERE s.shown_id = $1"
 )
+
+# A rating's write, one statement: $1-$9 the rating, $10-$13 the card as it was read (all
+# NULL for a card never rated). It locks (KEY SHARE) the user's row, then the shown card if
+# its answer is still the one read (its condition reads ``owner``: the user's row comes first);
+# then it writes the card if it is still as read (a first rating: if there is still none), and
+# the rating only if the card was written. RETURNING 1 if written, no row if something changed.
+_RATE_GUARD = (
+    "WITH owner AS (SELECT user_id FROM users WHERE user_id = $2 FOR KEY SHARE),"
+    " shown AS (SELECT shown_id FROM shown_cards WHERE shown_id = $1"
+    "  AND user_id = (SELECT user_id FROM owner) AND answer IS NOT DISTINCT FROM $9"
+    "  FOR KEY SHARE),"
+)
+_RATE_LOG = (
+    " INSERT INTO ratings (shown_id, user_id, question_id, rating, rated_at, due, fsrs_state,"
+    " kind, answer, prev_state, prev_due, prev_last_review, prev_last_rating)"
+    " SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM card RETURNING 1"
+)
+_FIRST_CARD = (
+    " card AS (INSERT INTO cards (user_id, question_id, due, last_review, last_rating,"
+    " reviews, fsrs_state) SELECT $2, $3, $6, $5, $4, 1, $7 FROM shown"
+    " ON CONFLICT (user_id, question_id) DO NOTHING RETURNING 1)"
+)
+_NEXT_CARD = (
+    " card AS (UPDATE cards SET due = $6, last_review = $5, last_rating = $4,"
+    " reviews = reviews + 1, fsrs_state = $7"
+    " WHERE user_id = $2 AND question_id = $3 AND EXISTS (SELECT FROM shown)"
+    " AND fsrs_state = $10 AND due = $11 AND last_review = $12 AND last_rating = $13"
+    " RETURNING 1)"
+)
+_RATE_FIRST_SQL = _RATE_GUARD + _FIRST_CARD + _RATE_LOG
+_RATE_NEXT_SQL = _RATE_GUARD + _NEXT_CARD + _RATE_LOG
+# Lost races before a rating falls back to the user's row lock.
+_CAS_ATTEMPTS = 5
+
+
+class _CardChanged(Exception):
+    """A rating's guarded write found the card changed since it was read."""
 
 
 def seconds(moment: datetime) -> datetime:
@@ -335,34 +373,68 @@ class PgRepository:
     async def rate(
         self, user_id: int, shown_id: int, rating: int, now: datetime, decide: DecideRating
     ) -> tuple[SavedRating, bool] | None:
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE", user_id)
-            # Read after the lock, in one round trip: the card, its rating if any, its state.
-            row = await conn.fetchrow(_OPENED_SQL, shown_id)
-            shown = None if row is None else ShownCard(row[0], row[1], row[2], row[3], row[4])
-            # The lock is the presser's: ``decide`` refuses any card that is not theirs.
-            schedule = decide(shown)
-            if schedule is None or row is None or shown is None:
-                return None
-            if row[5] is not None:  # rated already: report what was saved
-                return SavedRating(row[5], row[6], row[7], row[8], row[9]), False
-            card = None if row[10] is None else (row[10], row[11], row[12], row[13])
-            answer = shown.answer
-            before = None if card is None else CardState(str(card[0]), card[1], card[2])
-            review = schedule(before)
-            prev = (None, None, None, None) if card is None else card
-            rated_at, due = seconds(now), seconds(review.due)
-            # The rating log row and the card in one statement.
-            await conn.execute(
-                "WITH logged AS (INSERT INTO ratings (shown_id, user_id, question_id, rating,"
-                " rated_at, due, fsrs_state, kind, answer, prev_state, prev_due,"
-                " prev_last_review, prev_last_rating)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13))"
-                " INSERT INTO cards (user_id, question_id, due, last_review, last_rating, reviews,"
-                " fsrs_state) VALUES ($2, $3, $6, $5, $4, 1, $7)"
-                " ON CONFLICT (user_id, question_id) DO UPDATE SET due = excluded.due,"
-                " last_review = excluded.last_review, last_rating = excluded.last_rating,"
-                " reviews = cards.reviews + 1, fsrs_state = excluded.fsrs_state",
+        """Two round trips on one connection, no transaction: the read (``_OPENED_SQL``),
+        then one compare-and-swap statement (``_RATE_*_SQL``) that writes only if what was read
+        is still true. If it is not (a rating, undo, /reset or typed answer came in between),
+        read and decide again; after ``_CAS_ATTEMPTS`` lost races, once more under the locks,
+        where nothing can change in between.
+
+        Why that is as safe as the old locked transaction (READ COMMITTED):
+
+        - rate/rate: the card is written before the rating, only if it still holds the state
+          that was read (all of it: what the new state is computed from and what undo
+          restores), or, for a first rating, only if there is still no card. A second writer
+          waits for the first's row, re-checks it (EvalPlanQual), finds it changed and writes
+          nothing; re-read, a double tap reports the saved rating. Hence the insert of the
+          rating never meets the UNIQUE (shown_id); if it did, the error would undo the whole
+          statement (never a card without its rating) and the read would find that rating.
+        - rate/undo, rate/reset: the write first takes KEY SHARE on the user's row, which
+          conflicts with the FOR UPDATE both take: each runs wholly before or after the write,
+          as under the old lock. Undo changes or deletes the card, so the guard fails unless it
+          restored the very state that was read (then the rating is right as computed). /reset
+          deletes the shown card: the write's KEY SHARE on it finds no row, nothing is written
+          and the re-read gives «no such card»; a rating written first is erased with the rest.
+          No rating row can point at a deleted user or shown card: both rows are locked before
+          it is inserted. Locks are taken user, shown card, card, as undo and /reset take
+          theirs, so a rating cannot deadlock with them.
+        """
+        async with self._pool.acquire() as conn:
+            for _ in range(_CAS_ATTEMPTS):
+                try:
+                    return await self._rate_once(conn, shown_id, rating, now, decide)
+                except _CardChanged:
+                    pass
+            async with conn.transaction():
+                # Undo, /reset and ratings wait for the user's row; an answer being typed,
+                # for the shown card's. The user's first, as everywhere.
+                await conn.execute("SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE", user_id)
+                await conn.execute(
+                    "SELECT 1 FROM shown_cards WHERE shown_id = $1 FOR SHARE", shown_id
+                )
+                return await self._rate_once(conn, shown_id, rating, now, decide)
+
+    @staticmethod
+    async def _rate_once(
+        conn: Connection, shown_id: int, rating: int, now: datetime, decide: DecideRating
+    ) -> tuple[SavedRating, bool] | None:
+        """One read and one guarded write; ``_CardChanged`` if the guard found it changed."""
+        row = await conn.fetchrow(_OPENED_SQL, shown_id)
+        shown = None if row is None else ShownCard(row[0], row[1], row[2], row[3], row[4])
+        # ``decide`` refuses any card that is not the presser's.
+        schedule = decide(shown)
+        if schedule is None or row is None or shown is None:
+            return None
+        if row[5] is not None:  # rated already: report what was saved
+            return SavedRating(row[5], row[6], row[7], row[8], row[9]), False
+        card = None if row[10] is None else (row[10], row[11], row[12], row[13])
+        answer = shown.answer
+        before = None if card is None else CardState(str(card[0]), card[1], card[2])
+        review = schedule(before)
+        prev = (None, None, None, None) if card is None else card
+        rated_at, due = seconds(now), seconds(review.due)
+        try:
+            written = await conn.fetchval(
+                _RATE_FIRST_SQL if card is None else _RATE_NEXT_SQL,
                 shown.shown_id,
                 shown.user_id,
                 shown.question_id,
@@ -374,6 +446,10 @@ class PgRepository:
                 answer,
                 *prev,
             )
+        except asyncpg.UniqueViolationError:  # rated meanwhile: nothing was written
+            written = None
+        if written is None:
+            raise _CardChanged(shown_id)
         return SavedRating(rating, rated_at, due, review.kind, answer), True
 
     async def undo_rating(self, user_id: int, shown_id: int) -> UndoOutcome:
