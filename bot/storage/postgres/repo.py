@@ -257,47 +257,27 @@ class PgRepository:
         conn: Connection, user_id: int, now: datetime, *, claim: int | None = None
     ) -> StudySnapshot:
         """The study snapshot, read under the user's lock; with ``claim``, «next» under that
-        shown card is claimed first (NextTaken if it cannot be), so the snapshot sees it."""
-        # The lock, and the claim behind it, in one round trip: the claim's condition needs
-        # the locked row, so it runs once the lock is held, and an UPDATE re-checks a row
-        # changed meanwhile against its newest version.
+        shown card is claimed first (NextTaken if it cannot be), so the snapshot sees it.
+        All of it in one round trip: the function (PostgreSQL migration 006) reads after the
+        lock with a fresh snapshot, as a statement sent after the lock would."""
         user = await conn.fetchrow(
-            "WITH u AS (SELECT topics, levels, last_question_id, timezone, new_per_day"
-            "  FROM users WHERE user_id = $1 FOR UPDATE),"
-            " c AS (UPDATE shown_cards SET next_taken = TRUE"
-            "  WHERE shown_id = $2 AND user_id = $1 AND NOT next_taken"
-            "  AND EXISTS (SELECT 1 FROM u) RETURNING shown_id)"
-            " SELECT u.*, EXISTS (SELECT 1 FROM c) AS taken FROM u",
+            "SELECT * FROM lock_study_snapshot($1, $2, $3, $4)",
             user_id,
             claim,
+            RatingKind.NEW,
+            seconds(now - _RECENT),
         )
         if user is None:
             raise LookupError(f"user {user_id} is not registered")
-        if claim is not None and not user["taken"]:
+        if not user["taken"]:
             raise NextTaken(claim)  # the transaction rolls back: nothing written
-        # The rest in one round trip (read after the lock, so nothing it reads can change):
-        # each list as parallel arrays, aggregated in the same order.
-        recent = seconds(now - _RECENT)
-        rows = await conn.fetchrow(
-            "SELECT c.ids, c.dues, c.reviewed, n.rated, k.ids, k.shown, p.ids FROM"
-            " (SELECT array_agg(question_id ORDER BY due, question_id) AS ids,"
-            "  array_agg(due ORDER BY due, question_id) AS dues,"
-            "  array_agg(last_review ORDER BY due, question_id) AS reviewed"
-            "  FROM cards WHERE user_id = $1) c,"
-            " (SELECT array_agg(rated_at) AS rated FROM ratings"
-            "  WHERE user_id = $1 AND kind = $2 AND rated_at >= $3) n,"
-            " (SELECT array_agg(s.question_id) AS ids, array_agg(s.shown_at) AS shown"
-            "  FROM shown_cards s WHERE s.user_id = $1 AND s.shown_at >= $3 AND s.next_taken"
-            "  AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.shown_id = s.shown_id)) k,"
-            " (SELECT array_agg(question_id) AS ids FROM suspended WHERE user_id = $1) p",
-            user_id,
-            RatingKind.NEW,
-            recent,
-        )
-        assert rows is not None
         card_ids, dues, reviewed, rated, skipped_ids, skipped_at, suspended = (
-            r or () for r in rows
-        )
+            user[column] or ()
+            for column in (
+                "card_ids", "dues", "reviewed", "new_rated_at", "skipped_ids", "skipped_at",
+                "suspended_ids",
+            )
+        )  # fmt: skip
         return StudySnapshot(
             topics=_split(user["topics"]),
             levels=_split(user["levels"]),
