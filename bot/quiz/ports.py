@@ -1,8 +1,8 @@
 """Data-access interfaces the domain services depend on; storage engines implement them.
 
-Every method that changes something is one use case run as one transaction in the database,
-so its guarantees hold without any in-process lock: for two tasks, two processes or two
-replicas alike.
+Every method that changes something is one use case applied atomically in the database (one
+transaction, or a read and one compare-and-swap statement), so its guarantees hold without
+any in-process lock: for two tasks, two processes or two replicas alike.
 """
 
 from collections.abc import Callable, Collection, Sequence
@@ -169,7 +169,9 @@ class CardStore(Protocol):
         self, user_id: int, shown_id: int, rating: int, now: datetime, decide: DecideRating
     ) -> tuple[SavedRating, bool] | None:
         """``user_id`` rates a shown card: read it, let ``decide`` check it, and apply the
-        rating to the card's current state, once per shown card — all in one transaction.
+        rating to the card's current state, once per shown card — atomically: in one
+        transaction, or (PostgreSQL) a read and a compare-and-swap write that applies only if
+        the card is still as read, else all again (``decide`` may then run more than once).
 
         Stores with the rating its kind, the answer typed on the shown card, and the card as
         it was before (so ``undo_rating`` can restore it exactly). Returns the rating stored

@@ -161,15 +161,17 @@ class QuizService:
 
         ``zone``: the user's timezone (a card scheduled by days is due all its local day).
 
-        The card's FSRS state is read and written in one transaction, so two ratings of one
-        question arriving at once are applied one after the other, never over each other.
+        The card's FSRS state is read and written atomically (see ``CardStore.rate``), so two
+        ratings of one question arriving at once are applied one after the other, never over
+        each other.
         """
         now = self._clock()
         day_end = day_bounds(now, zone or self._default_zone)[1]
         checked: list[CardView] = []
 
         def decide(shown: ShownCard | None) -> ScheduleReview | None:
-            # Runs inside the store's transaction: the card is checked as it is rated.
+            # Runs on the store's read of the card (again if the card changed before the
+            # write): the card is checked as it is rated; the last run is the one applied.
             view, ok = self._check(user_id, shown_id, shown)
             checked.append(view)
             if ok is None:
