@@ -21,8 +21,8 @@ from bot.ratelimit import RateLimiter, Verdict
 from bot.ui import texts
 
 log = logging.getLogger(__name__)
-# How many update ids Throttle remembers, to count a redelivered update once (a few
-# half a minute of updates at a busy replica's rate; ~1 MB).
+# How many webhook update ids Throttle remembers, to count a redelivered update once (half a
+# minute of updates at a busy replica's rate; ~1 MB).
 REMEMBERED_UPDATES = 10_000
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -110,8 +110,10 @@ class Throttle(BaseMiddleware):
             return await handler(event, data)
         if event.message is None and event.callback_query is None:
             return await handler(event, data)  # membership changes etc. are never dropped
-        if sender.id in self._exempt or not self._first_delivery(event.update_id):
+        if sender.id in self._exempt:
             return await handler(event, data)
+        if "pending_claim" in data and not self._first_delivery(event.update_id):
+            return await handler(event, data)  # webhook mode: Telegram delivered it again
         verdict = await self._limiter.check(sender.id)
         if verdict is Verdict.ALLOW:
             return await handler(event, data)
