@@ -24,7 +24,7 @@ async def test_erasing_progress_waits_for_a_rating_of_the_same_user_in_flight(
     try:
         tx = rating.transaction()
         await tx.start()  # a rating's write holds the user's row, as QuizStore.rate's does
-        await rating.execute("SELECT 1 FROM users WHERE user_id = $1 FOR KEY SHARE", USER)
+        await rating.execute("UPDATE users SET version = version + 1 WHERE user_id = $1", USER)
         await rating.execute(  # …and schedules the card it rates
             "INSERT INTO cards (user_id, question_id, due, last_review, last_rating, reviews,"
             " fsrs_state) VALUES ($1, 'a', now(), now(), 3, 1, '{}')",

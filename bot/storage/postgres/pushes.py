@@ -51,7 +51,8 @@ class PgPushStore:
         self, user_id: int, timezone: str, next_push_at: datetime | None
     ) -> None:
         await self._pool.execute(
-            "UPDATE users SET timezone = $2,"
+            # The version: «next»'s snapshot reads the timezone (where «today» starts).
+            "UPDATE users SET timezone = $2, version = version + 1,"
             " next_push_at = CASE WHEN daily_time IS NULL THEN NULL ELSE $3::timestamptz END"
             " WHERE user_id = $1",
             user_id,

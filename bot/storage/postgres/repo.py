@@ -1,7 +1,12 @@
 """The PostgreSQL repository of users and cards: the same use cases as the SQLite one, each
 one transaction; a user's writes are serialized by locking their row (``FOR UPDATE``), so two
 replicas handling two taps of one user at the same millisecond apply them one after the other.
-A rating is the exception: a read and one compare-and-swap write (see ``rate``)."""
+A rating is the exception: a read and one compare-and-swap write (see ``rate``).
+
+``users.version`` (PostgreSQL migration 007): every writer of what «next»'s study snapshot
+reads — the user's filter, daily limit, timezone and last question, their cards, ratings,
+shown cards and «next» claims, suspended questions — increments it in the same transaction,
+taking the user's row before it touches the rest."""
 
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
@@ -56,6 +61,11 @@ _CLAIM_AND_USER_SQL = (
     f"{CLAIM_CTE} SELECT {CLAIM_COLUMNS}, u.* FROM (SELECT 1) AS one"
     f" LEFT JOIN (SELECT {_user_columns('$5')} FROM users WHERE user_id = $4) AS u ON TRUE"
 )
+# Increments user $1's version, taking their row before the rest of the statement touches
+# anything (a statement reading ``bump`` waits for it): a writer of what «next» reads.
+_BUMP_CTE = (
+    "WITH bump AS (UPDATE users SET version = version + 1 WHERE user_id = $1 RETURNING user_id)"
+)
 # The snapshot's recent events: two days cover the local "today" of any timezone.
 _RECENT = timedelta(days=2)
 _SHOWN_COLUMNS = "shown_id, user_id, question_id, origin, answer"
@@ -72,12 +82,14 @@ _OPENED_SQL = (
 )
 
 # A rating's write, one statement: $1-$9 the rating, $10-$13 the card as it was read (all
-# NULL for a card never rated). It locks (KEY SHARE) the user's row, then the shown card if
-# its answer is still the one read (its condition reads ``owner``: the user's row comes first);
-# then it writes the card if it is still as read (a first rating: if there is still none), and
-# the rating only if the card was written. RETURNING 1 if written, no row if something changed.
+# NULL for a card never rated). It increments the user's version (which locks their row), then
+# locks the shown card if its answer is still the one read (its condition reads ``owner``: the
+# user's row comes first); then it writes the card if it is still as read (a first rating: if
+# there is still none), and the rating only if the card was written. RETURNING 1 if written,
+# no row if something changed (the version was incremented all the same: harmless, a «next»
+# in flight merely reads again).
 _RATE_GUARD = (
-    "WITH owner AS (SELECT user_id FROM users WHERE user_id = $2 FOR KEY SHARE),"
+    "WITH owner AS (UPDATE users SET version = version + 1 WHERE user_id = $2 RETURNING user_id),"
     " shown AS (SELECT shown_id FROM shown_cards WHERE shown_id = $1"
     "  AND user_id = (SELECT user_id FROM owner) AND answer IS NOT DISTINCT FROM $9"
     "  FOR KEY SHARE),"
@@ -224,7 +236,7 @@ class PgRepository:
         self, user_id: int, topics: Collection[str], levels: Collection[str]
     ) -> None:
         await self._pool.execute(
-            "UPDATE users SET topics = $2, levels = $3 WHERE user_id = $1",
+            "UPDATE users SET topics = $2, levels = $3, version = version + 1 WHERE user_id = $1",
             user_id,
             ",".join(sorted(topics)),
             ",".join(sorted(levels)),
@@ -232,7 +244,9 @@ class PgRepository:
 
     async def set_new_limit(self, user_id: int, new_per_day: int) -> None:
         await self._pool.execute(
-            "UPDATE users SET new_per_day = $2 WHERE user_id = $1", user_id, new_per_day
+            "UPDATE users SET new_per_day = $2, version = version + 1 WHERE user_id = $1",
+            user_id,
+            new_per_day,
         )
 
     # -- cards ---------------------------------------------------------------------------
@@ -301,7 +315,8 @@ class PgRepository:
         conn: Connection, user_id: int, question_id: str, origin: str, now: datetime
     ) -> ShownCard:
         shown_id = await conn.fetchval(
-            "WITH last AS (UPDATE users SET last_question_id = $2 WHERE user_id = $1)"
+            "WITH last AS (UPDATE users SET last_question_id = $2, version = version + 1"
+            " WHERE user_id = $1)"
             " INSERT INTO shown_cards (user_id, question_id, origin, shown_at)"
             " VALUES ($1, $2, $3, $4) RETURNING shown_id",
             user_id,
@@ -330,9 +345,10 @@ class PgRepository:
 
     async def release_next(self, user_id: int, shown_id: int) -> None:
         await self._pool.execute(
-            "UPDATE shown_cards SET next_taken = FALSE WHERE shown_id = $1 AND user_id = $2",
-            shown_id,
+            f"{_BUMP_CTE} UPDATE shown_cards SET next_taken = FALSE"
+            " WHERE shown_id = $2 AND user_id = (SELECT user_id FROM bump)",
             user_id,
+            shown_id,
         )
 
     async def rating_of_shown(self, shown_id: int) -> SavedRating | None:
@@ -368,15 +384,19 @@ class PgRepository:
           nothing; re-read, a double tap reports the saved rating. Hence the insert of the
           rating never meets the UNIQUE (shown_id); if it did, the error would undo the whole
           statement (never a card without its rating) and the read would find that rating.
-        - rate/undo, rate/reset: the write first takes KEY SHARE on the user's row, which
-          conflicts with the FOR UPDATE both take: each runs wholly before or after the write,
-          as under the old lock. Undo changes or deletes the card, so the guard fails unless it
-          restored the very state that was read (then the rating is right as computed). /reset
+        - rate/undo, rate/reset: the write first increments the user's version, an UPDATE of
+          their row, which conflicts with the FOR UPDATE both take: each runs wholly before or
+          after the write, as under the old lock. Undo changes or deletes the card, so the
+          guard fails unless it restored the very state that was read (then the rating is
+          right as computed). /reset
           deletes the shown card: the write's KEY SHARE on it finds no row, nothing is written
           and the re-read gives «no such card»; a rating written first is erased with the rest.
           No rating row can point at a deleted user or shown card: both rows are locked before
           it is inserted. Locks are taken user, shown card, card, as undo and /reset take
           theirs, so a rating cannot deadlock with them.
+        - rate/next: the version increment is what makes a «next» in flight read and choose
+          again (``record_next``); «next» changes nothing a rating reads (its claim sets a
+          shown card's ``next_taken``, which the KEY SHARE a rating takes does not wait for).
         """
         async with self._pool.acquire() as conn:
             for _ in range(_CAS_ATTEMPTS):
@@ -470,7 +490,9 @@ class PgRepository:
                     row["prev_last_review"],
                     row["prev_last_rating"],
                 )
-            await conn.execute("DELETE FROM ratings WHERE rating_id = $1", row["rating_id"])
+            await conn.execute(
+                f"{_BUMP_CTE} DELETE FROM ratings WHERE rating_id = $2", user_id, row["rating_id"]
+            )
             return UndoOutcome.UNDONE
 
     async def save_answer(
@@ -504,8 +526,8 @@ class PgRepository:
 
     async def suspend(self, user_id: int, question_id: str, now: datetime) -> None:
         await self._pool.execute(
-            "INSERT INTO suspended (user_id, question_id, suspended_at) VALUES ($1, $2, $3)"
-            " ON CONFLICT (user_id, question_id) DO NOTHING",
+            f"{_BUMP_CTE} INSERT INTO suspended (user_id, question_id, suspended_at)"
+            " SELECT user_id, $2, $3 FROM bump ON CONFLICT (user_id, question_id) DO NOTHING",
             user_id,
             question_id,
             seconds(now),
@@ -516,12 +538,14 @@ class PgRepository:
             return 0
         if question_ids is None:
             rows = await self._pool.fetch(
-                "DELETE FROM suspended WHERE user_id = $1 RETURNING question_id", user_id
+                f"{_BUMP_CTE} DELETE FROM suspended WHERE user_id = (SELECT user_id FROM bump)"
+                " RETURNING question_id",
+                user_id,
             )
         else:
             rows = await self._pool.fetch(
-                "DELETE FROM suspended WHERE user_id = $1 AND question_id = ANY($2::text[])"
-                " RETURNING question_id",
+                f"{_BUMP_CTE} DELETE FROM suspended WHERE user_id = (SELECT user_id FROM bump)"
+                " AND question_id = ANY($2::text[]) RETURNING question_id",
                 user_id,
                 list(question_ids),
             )

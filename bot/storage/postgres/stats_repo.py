@@ -98,13 +98,17 @@ class PgStatsRepository:
 
     async def erase_progress(self, user_id: int) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
-            # The user's row lock: a rating's write takes KEY SHARE on it, which conflicts, so
+            # The user's row lock: a rating's write updates it (its version), which conflicts, so
             # a rating in flight either lands before the erase (and is erased) or after it (and
             # finds its card gone) — never half of it (its card kept, its rating cascaded away).
+            # The version is incremented in the last statement, under this lock: a «next» that
+            # read before the erase then reads again (``PgRepository.record_next``).
             await conn.execute("SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE", user_id)
             await conn.execute("DELETE FROM ratings WHERE user_id = $1", user_id)
             await conn.execute("DELETE FROM cards WHERE user_id = $1", user_id)
             await conn.execute("DELETE FROM shown_cards WHERE user_id = $1", user_id)
             await conn.execute(
-                "UPDATE users SET last_question_id = NULL WHERE user_id = $1", user_id
+                "UPDATE users SET last_question_id = NULL, version = version + 1"
+                " WHERE user_id = $1",
+                user_id,
             )
