@@ -5,6 +5,7 @@ Without a reachable server the PostgreSQL tests are skipped with the reason; wit
 they fail instead, so CI can never pass without having run them.
 """
 
+import asyncio
 import os
 import sqlite3
 import uuid
@@ -102,6 +103,18 @@ class Inspector:
     async def value(self, sql: str) -> Any:
         ((value,),) = await self.rows(sql)
         return value
+
+    async def waiting(self, query: str) -> None:
+        """PostgreSQL: until a statement starting with ``query`` waits for a lock (asked on a
+        connection of its own: a transaction keeps seeing its first look at pg_stat_activity)."""
+        for _ in range(200):
+            if await self.value(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                f" AND starts_with(query, '{query}') AND datname = current_database()"
+            ):
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"{query!r} never waited")
 
 
 async def open_engine(engine: str, sqlite_path: Path) -> AsyncIterator[tuple[Storage, Inspector]]:

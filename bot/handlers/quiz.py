@@ -171,7 +171,7 @@ async def _next_once(
     early: bool = False,
 ) -> bool:
     """Send the next card once per card under which it was asked for (the claim and the
-    new card are recorded in one transaction)."""
+    new card are recorded atomically)."""
     try:
         step = await quiz.next_step(user.user_id, early=early, after=after)
     except NextTaken:

@@ -95,7 +95,8 @@ class CardDue:
 
 @dataclass(frozen=True, slots=True)
 class StudySnapshot:
-    """What choosing the next card needs, read in the same transaction that records it.
+    """What choosing the next card needs, read atomically with its recording (the same
+    transaction, or a compare-and-swap write on the version read with it).
 
     Instants come from the last two days at most (``new_rated_at``, ``skipped``): enough for
     the domain to tell what happened since the user's local midnight in any timezone.

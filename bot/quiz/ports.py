@@ -144,11 +144,14 @@ class CardStore(Protocol):
         choose: ChooseQuestion,
         after: int | None = None,
     ) -> ShownCard | None:
-        """Choose the user's next question and record it as shown, atomically per user.
+        """Choose the user's next question and record it as shown, atomically per user: in
+        one transaction, or (PostgreSQL) a read and a compare-and-swap write that applies
+        only if nothing the read saw has changed, else all again (``choose`` may then run more
+        than once; the last choice is the one recorded).
 
-        With ``after``, first claim «next» under that shown card, in the same transaction
-        (a claimed card counts as passed over); NextTaken, with nothing written, when it was
-        claimed already or is not the user's.
+        With ``after``, also claim «next» under that shown card (a claimed card counts as
+        passed over, also when ``choose`` finds nothing to ask); NextTaken, with nothing
+        written, when it was claimed already or is not the user's.
         """
 
     async def record_shown(

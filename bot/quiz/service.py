@@ -86,15 +86,17 @@ class QuizService:
     ) -> NextStep:
         """Choose and record the next card of today's session, or say why there is none.
 
-        The filter is read, the question chosen and the card recorded in one transaction, so
-        a daily push and a /quiz arriving together never pick the same question for one user.
-        ``after``: the card whose «next» (or «skip») button asked for it, claimed in the same
-        transaction, once per card: NextTaken, with nothing recorded, on a second press.
+        The filter is read, the question chosen and the card recorded atomically per user
+        (``CardStore.record_next``), so a daily push and a /quiz arriving together never pick
+        the same question for one user. ``after``: the card whose «next» (or «skip») button
+        asked for it, claimed with it, once per card: NextTaken, with nothing recorded, on a
+        second press.
         """
         now = self._clock()
         plans: list[Plan] = []
 
         def choose(snapshot: StudySnapshot) -> str | None:
+            plans.clear()  # a store may read and choose again: the last choice counts
             candidates = self.candidates(snapshot.topics, snapshot.levels)
             if not candidates:
                 return None

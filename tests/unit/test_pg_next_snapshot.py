@@ -1,5 +1,7 @@
-"""PostgreSQL: «next» reads the study snapshot after it holds the user's lock, so what the
-lock's previous holder committed (another replica's suspension, rating, /reset) is seen."""
+"""PostgreSQL: «next» never records a card chosen on a snapshot that missed a commit of
+whoever held the user's row while it chose (another replica's suspension, rating, /reset).
+Its read takes no lock; its write waits for the row and applies only if the user's version
+— which every such writer increments — is still the one read, else it reads again."""
 
 import asyncio
 
@@ -13,11 +15,23 @@ from tests.engines import Inspector
 from tests.factories import FakeClock
 
 USER = 1
+BUMP = "UPDATE users SET version = version + 1 WHERE user_id = $1"
+SUSPEND_A = "INSERT INTO suspended (user_id, question_id, suspended_at) VALUES ($1, 'a', now())"
 
 
 @pytest.mark.parametrize("engine", ["postgres"], indirect=True)  # SQLite has one writer
+@pytest.mark.parametrize(
+    "holder",
+    [
+        # A one-statement writer (suspend, rate): the version first, which takes the row.
+        [BUMP, SUSPEND_A],
+        # A transaction (undo, /reset): the row FOR UPDATE, the writes, the version last.
+        ["SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE", SUSPEND_A, BUMP],
+    ],
+    ids=["version-first", "lock-first"],
+)
 async def test_next_sees_what_the_previous_holder_of_the_lock_committed(
-    storage: Storage, db: Inspector
+    storage: Storage, db: Inspector, holder: list[str]
 ) -> None:
     clock = FakeClock()
     await storage.quiz.load_user(USER, USER, "Аня", clock(), "Europe/Moscow")
@@ -31,14 +45,12 @@ async def test_next_sees_what_the_previous_holder_of_the_lock_committed(
     try:
         tx = other.transaction()
         await tx.start()  # another replica's use case holds the user's row…
-        await other.execute("SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE", USER)
-        await other.execute(  # …and suspends question «a» («Больше не показывать»)
-            "INSERT INTO suspended (user_id, question_id, suspended_at) VALUES ($1, 'a', now())",
-            USER,
-        )
+        for sql in holder:  # …and suspends question «a» («Больше не показывать»)
+            await other.execute(sql, USER)
         shown = asyncio.ensure_future(storage.quiz.record_next(USER, "quiz", clock(), choose))
-        await asyncio.sleep(0.3)
-        assert not shown.done()  # waiting for the lock
+        await db.waiting("SELECT record_next_card")  # read without waiting; the write waits
+        assert not shown.done()
+        assert [s.suspended for s in seen] == [frozenset()]  # chosen before the commit
         await tx.commit()
         card = await asyncio.wait_for(shown, 5)
     finally:
@@ -46,6 +58,7 @@ async def test_next_sees_what_the_previous_holder_of_the_lock_committed(
 
     assert card is not None and card.question_id == "b"
     assert seen[-1].suspended == frozenset({"a"})
+    assert await db.rows("SELECT question_id FROM shown_cards") == [("b",)]
 
 
 @pytest.mark.parametrize("engine", ["postgres"], indirect=True)

@@ -214,9 +214,9 @@ async def test_a_rating_arriving_during_a_reset_waits_for_it_then_finds_its_card
         async with blocker.transaction():  # the reset takes the user's row, then waits here
             await blocker.execute("SELECT 1 FROM ratings FOR UPDATE")
             reset = asyncio.ensure_future(storage.stats.erase_progress(USER))
-            await waiting(db, "DELETE FROM ratings")
+            await db.waiting("DELETE FROM ratings")
             rating = asyncio.ensure_future(storage.quiz.rate(USER, shown.shown_id, 3, NOW, plain))
-            await waiting(db, "WITH owner AS")
+            await db.waiting("WITH owner AS")
         await asyncio.wait_for(reset, 5)
         assert await asyncio.wait_for(rating, 5) is None
     finally:
@@ -224,16 +224,3 @@ async def test_a_rating_arriving_during_a_reset_waits_for_it_then_finds_its_card
 
     for table in ("ratings", "cards", "shown_cards"):
         assert await db.value(f"SELECT COUNT(*) FROM {table}") == 0, table
-
-
-async def waiting(db: Inspector, query: str) -> None:
-    """Until a statement starting with ``query`` waits for a lock (asked outside the test's
-    transaction: a transaction keeps seeing its first look at pg_stat_activity)."""
-    for _ in range(200):
-        if await db.value(
-            "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-            f" AND starts_with(query, '{query}') AND datname = current_database()"
-        ):
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"{query!r} never waited")

@@ -1,13 +1,16 @@
 """The PostgreSQL repository of users and cards: the same use cases as the SQLite one, each
 one transaction; a user's writes are serialized by locking their row (``FOR UPDATE``), so two
 replicas handling two taps of one user at the same millisecond apply them one after the other.
-A rating is the exception: a read and one compare-and-swap write (see ``rate``).
+A rating and «next» are the exceptions: a read and one compare-and-swap write (see ``rate``
+and ``record_next``).
 
 ``users.version`` (PostgreSQL migration 007): every writer of what «next»'s study snapshot
 reads — the user's filter, daily limit, timezone and last question, their cards, ratings,
 shown cards and «next» claims, suspended questions — increments it in the same transaction,
-taking the user's row before it touches the rest."""
+taking the user's row before it touches the rest; «next» writes only if it is still the
+version it read with the snapshot."""
 
+import logging
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 
@@ -32,6 +35,8 @@ from bot.quiz.ports import (
     UpdateClaim,
 )
 from bot.storage.postgres.db import Connection
+
+log = logging.getLogger(__name__)
 
 
 def _user_columns(zone: str) -> str:
@@ -113,8 +118,36 @@ _NEXT_CARD = (
 )
 _RATE_FIRST_SQL = _RATE_GUARD + _FIRST_CARD + _RATE_LOG
 _RATE_NEXT_SQL = _RATE_GUARD + _NEXT_CARD + _RATE_LOG
-# Lost races before a rating falls back to the user's row lock.
+# Lost races before a rating or «next» falls back to the user's row lock.
 _CAS_ATTEMPTS = 5
+
+# «Next»'s read, one plain statement (so one snapshot): user $1's filter and settings with
+# their version; whether «next» under shown card $2 is free (the card is theirs and not
+# claimed; $2 NULL: nothing to claim); the study snapshot as migration 006's function reads it
+# after its claim — card $2 counts as passed over already, as it will once claimed. $3 is the
+# kind of a first rating, $4 where recent events start. No row: the user is not registered.
+_NEXT_READ_SQL = (
+    "SELECT u.topics, u.levels, u.last_question_id, u.timezone, u.new_per_day, u.version,"
+    " ($2::bigint IS NULL OR EXISTS (SELECT FROM shown_cards f WHERE f.shown_id = $2"
+    "  AND f.user_id = $1 AND NOT f.next_taken)) AS free,"
+    " c.card_ids, c.dues, c.reviewed,"
+    " (SELECT array_agg(r.rated_at) FROM ratings r"
+    "  WHERE r.user_id = $1 AND r.kind = $3 AND r.rated_at >= $4) AS new_rated_at,"
+    " k.skipped_ids, k.skipped_at,"
+    " (SELECT array_agg(p.question_id) FROM suspended p WHERE p.user_id = $1) AS suspended_ids"
+    " FROM users u,"
+    " LATERAL (SELECT array_agg(question_id ORDER BY due, question_id) AS card_ids,"
+    "  array_agg(due ORDER BY due, question_id) AS dues,"
+    "  array_agg(last_review ORDER BY due, question_id) AS reviewed"
+    "  FROM cards WHERE user_id = $1) c,"
+    " LATERAL (SELECT array_agg(s.question_id) AS skipped_ids, array_agg(s.shown_at) AS skipped_at"
+    "  FROM shown_cards s WHERE s.user_id = $1 AND s.shown_at >= $4"
+    "  AND (s.next_taken OR s.shown_id = $2)"
+    "  AND NOT EXISTS (SELECT FROM ratings r WHERE r.shown_id = s.shown_id)) k"
+    " WHERE u.user_id = $1"
+)
+# «Next»'s write (migration 007): the shown card's id, or NULL if the version changed.
+_NEXT_WRITE_SQL = "SELECT record_next_card($1, $2, $3, $4, $5, $6)"
 
 
 class _CardChanged(Exception):
@@ -162,6 +195,28 @@ def _shown(row: asyncpg.Record) -> ShownCard:
 
 def _rating(row: asyncpg.Record) -> SavedRating:
     return SavedRating(row[0], row[1], row[2], row[3], row[4])
+
+
+def _study_snapshot(row: asyncpg.Record) -> StudySnapshot:
+    """The study snapshot in a row of «next»'s read or of ``lock_study_snapshot``."""
+    card_ids, dues, reviewed, rated, skipped_ids, skipped_at, suspended = (
+        row[column] or ()
+        for column in (
+            "card_ids", "dues", "reviewed", "new_rated_at", "skipped_ids", "skipped_at",
+            "suspended_ids",
+        )
+    )  # fmt: skip
+    return StudySnapshot(
+        topics=_split(row["topics"]),
+        levels=_split(row["levels"]),
+        cards=tuple(map(CardDue, card_ids, dues, reviewed)),
+        last_question_id=row["last_question_id"],
+        timezone=row["timezone"],
+        new_per_day=int(row["new_per_day"]),
+        new_rated_at=tuple(rated),
+        skipped=tuple(zip(skipped_ids, skipped_at, strict=True)),
+        suspended=frozenset(suspended),
+    )
 
 
 class PgRepository:
@@ -259,15 +314,98 @@ class PgRepository:
         choose: ChooseQuestion,
         after: int | None = None,
     ) -> ShownCard | None:
-        async with self._pool.acquire() as conn, conn.transaction():
-            snapshot = await self._snapshot(conn, user_id, now, claim=after)
-            question_id = choose(snapshot)
-            if question_id is None:
-                return None
-            return await self._insert_shown(conn, user_id, question_id, origin, now)
+        """Two round trips on one connection, no transaction: the read (``_NEXT_READ_SQL``:
+        the study snapshot, the user's version and whether «next» under ``after`` is free),
+        ``choose``, then one write (``_NEXT_WRITE_SQL``: the claim, the last question and the
+        shown card) that applies only if the user's version is still the one read. If it is
+        not, read and choose again (``choose`` may run more than once); after
+        ``_CAS_ATTEMPTS`` lost races, once more under the user's row lock, where nothing can
+        change in between. «Next» under a card claimed already, or not the user's: NextTaken,
+        nothing written. Nothing to ask: None, and only the claim is written (as SQLite does,
+        and as the locked transaction did: the card was passed over).
+
+        Why that is as safe as the old locked transaction (READ COMMITTED): the read is one
+        statement, so the version it returns is the version of exactly the data it returns;
+        every writer of that data increments the version in the same transaction, after (or
+        while) taking the user's row, before anything it writes is visible. The write's
+        UPDATE of the user's row waits for a writer holding it, then compares with the version
+        that writer committed; a writer that comes later waits for the write's lock. So a
+        write applies only if no writer committed between the read and it: read, choice and
+        write are one step, serial with every other writer of that user — the snapshot is
+        never older than the last holder of the user's row.
+
+        - next/next under the same card: both read the card free; the first write increments
+          the version and claims it; the second no longer matches, reads again, finds the card
+          claimed: NextTaken, nothing written. /quiz twice at once: the second reads again and
+          sees the first's card recorded (its question the last one, not asked twice in a row).
+        - next/rate: the rating's compare-and-swap statement increments the version, so a
+          «next» that read before it chooses again on top of it (the card's new due date,
+          today's new questions); a rating after the write is unaffected (it reads nothing
+          «next» writes).
+        - next/undo, next/reset: both hold the user's row FOR UPDATE from their start and
+          increment the version before they commit; a «next» that read before reads again —
+          after /reset its card is gone (NextTaken) or there is nothing left to pass over. A
+          «next» written first is undone around or erased with the rest, as under the lock.
+        - next/suspend (and restore, filter, daily limit, timezone, release of a claim): each
+          increments the version in its own statement, so a question suspended meanwhile is
+          not shown and a new filter or limit applies.
+        - A claim cannot fail once the version matched (claims increment it); if it did (some
+          writer not incrementing), the write raises and undoes itself, and the locked path
+          decides.
+        """
+        async with self._pool.acquire() as conn:
+            for _ in range(_CAS_ATTEMPTS):
+                snapshot, version = await self._read_next(conn, user_id, now, after)
+                question_id = choose(snapshot)
+                if question_id is None and after is None:
+                    return None
+                try:
+                    shown_id = await conn.fetchval(
+                        _NEXT_WRITE_SQL,
+                        user_id,
+                        version,
+                        after,
+                        question_id,
+                        origin,
+                        seconds(now),
+                    )
+                except asyncpg.RaiseError:
+                    log.exception(
+                        "«next» of user %s: claim refused at an unchanged version", user_id
+                    )
+                    break
+                if shown_id is not None:
+                    if question_id is None:
+                        return None
+                    return ShownCard(int(shown_id), user_id, question_id, origin)
+            async with conn.transaction():
+                snapshot = await self._locked_snapshot(conn, user_id, now, claim=after)
+                question_id = choose(snapshot)
+                if question_id is None:
+                    if after is not None:  # the claim stays: a write like any other
+                        await conn.execute(
+                            "UPDATE users SET version = version + 1 WHERE user_id = $1", user_id
+                        )
+                    return None
+                return await self._insert_shown(conn, user_id, question_id, origin, now)
 
     @staticmethod
-    async def _snapshot(
+    async def _read_next(
+        conn: Connection, user_id: int, now: datetime, claim: int | None
+    ) -> tuple[StudySnapshot, int]:
+        """«Next»'s read, no lock: the snapshot (``claim`` counted as passed over) and the
+        user's version; NextTaken if «next» under ``claim`` is taken or not the user's."""
+        row = await conn.fetchrow(
+            _NEXT_READ_SQL, user_id, claim, RatingKind.NEW, seconds(now - _RECENT)
+        )
+        if row is None:
+            raise LookupError(f"user {user_id} is not registered")
+        if not row["free"]:
+            raise NextTaken(claim)  # nothing written
+        return _study_snapshot(row), int(row["version"])
+
+    @staticmethod
+    async def _locked_snapshot(
         conn: Connection, user_id: int, now: datetime, *, claim: int | None = None
     ) -> StudySnapshot:
         """The study snapshot, read under the user's lock; with ``claim``, «next» under that
@@ -285,24 +423,7 @@ class PgRepository:
             raise LookupError(f"user {user_id} is not registered")
         if not user["taken"]:
             raise NextTaken(claim)  # the transaction rolls back: nothing written
-        card_ids, dues, reviewed, rated, skipped_ids, skipped_at, suspended = (
-            user[column] or ()
-            for column in (
-                "card_ids", "dues", "reviewed", "new_rated_at", "skipped_ids", "skipped_at",
-                "suspended_ids",
-            )
-        )  # fmt: skip
-        return StudySnapshot(
-            topics=_split(user["topics"]),
-            levels=_split(user["levels"]),
-            cards=tuple(map(CardDue, card_ids, dues, reviewed)),
-            last_question_id=user["last_question_id"],
-            timezone=user["timezone"],
-            new_per_day=int(user["new_per_day"]),
-            new_rated_at=tuple(rated),
-            skipped=tuple(zip(skipped_ids, skipped_at, strict=True)),
-            suspended=frozenset(suspended),
-        )
+        return _study_snapshot(user)
 
     async def record_shown(
         self, user_id: int, question_id: str, origin: str, now: datetime
