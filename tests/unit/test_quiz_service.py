@@ -2,11 +2,14 @@
 
 import asyncio
 import random
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 import pytest
 
 from bot.quiz.grades import Grade
+from bot.quiz.models import ShownCard, StudySnapshot
+from bot.quiz.ports import ChooseQuestion
 from bot.quiz.scheduling import SpacedRepetition
 from bot.quiz.service import CardStatus, QuizService
 from bot.storage.engine import QuizStore
@@ -141,6 +144,41 @@ async def test_topic_filter_restricts_the_questions(quiz: QuizService, repo: Qui
 async def test_filter_with_no_questions_gives_none(quiz: QuizService, repo: QuizStore) -> None:
     await repo.set_filter(USER, ["cv"], [])
     assert await quiz.next_card(USER) is None
+
+
+async def test_a_store_that_reads_and_chooses_again_reports_the_last_choice(
+    repo: QuizStore, clock: FakeClock
+) -> None:
+    """A compare-and-swap store may run ``choose`` again after a lost race: what /quiz says
+    comes from the last run — here «no question for the filter», not the first run's «done
+    for today»."""
+
+    class Overtaken:
+        def __getattr__(self, name: str) -> object:
+            return getattr(repo, name)
+
+        async def record_next(
+            self,
+            user_id: int,
+            origin: str,
+            now: datetime,
+            choose: ChooseQuestion,
+            after: int | None = None,
+        ) -> ShownCard | None:
+            done = StudySnapshot(topics=(), levels=(), cards=(), last_question_id=None)
+            assert choose(replace(done, new_per_day=0)) is None  # no new question today
+            return await repo.record_next(user_id, origin, now, choose, after)
+
+    await repo.load_user(USER, USER, "Аня", clock(), "Europe/Moscow")
+    await repo.set_filter(USER, ["cv"], [])
+    quiz = QuizService(
+        bank=bank(question("a")), store=Overtaken(), srs=SpacedRepetition(), clock=clock,
+        rng=random.Random(7),
+    )  # fmt: skip
+
+    step = await quiz.next_step(USER)
+
+    assert step.card is None and step.done is None
 
 
 @pytest.mark.parametrize(
