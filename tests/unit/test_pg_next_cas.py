@@ -303,6 +303,25 @@ async def test_after_losing_every_race_next_is_recorded_under_the_users_lock(
 
 
 @POSTGRES
+async def test_after_losing_every_race_next_with_nothing_to_ask_keeps_its_claim(
+    storage: Storage, db: Inspector
+) -> None:
+    """The locked path's claim is a write like any other: it increments the version."""
+    await registered(storage)
+    card = await storage.quiz.record_shown(USER, "z", "quiz", NOW)
+    limits: Iterable[Act] = ((lambda s, n=n: s.quiz.set_new_limit(USER, n)) for n in range(5))
+    choose = Meanwhile(db, *limits, pick=lambda _: None)
+    before = await version(db)
+
+    assert await storage.quiz.record_next(USER, "next", NOW, choose, card.shown_id) is None
+
+    assert len(choose.seen) == 6
+    assert await shown_ids(db) == ["z"]
+    assert await db.value(f"SELECT next_taken FROM shown_cards WHERE shown_id = {card.shown_id}")
+    assert await version(db) == before + 6  # 5 limits, then the claim
+
+
+@POSTGRES
 async def test_concurrent_nexts_under_one_card_record_one(storage: Storage, db: Inspector) -> None:
     await registered(storage)
     card = await storage.quiz.record_shown(USER, "z", "quiz", NOW)
