@@ -146,7 +146,8 @@ _NEXT_READ_SQL = (
     "  AND NOT EXISTS (SELECT FROM ratings r WHERE r.shown_id = s.shown_id)) k"
     " WHERE u.user_id = $1"
 )
-# «Next»'s write (migration 007): the shown card's id, or NULL if the version changed.
+# «Next»'s write (migration 007): the new shown card's id (0: nothing to ask, only the claim
+# was written), or NULL, with nothing written, if the version changed.
 _NEXT_WRITE_SQL = "SELECT record_next_card($1, $2, $3, $4, $5, $6)"
 
 
@@ -345,7 +346,8 @@ class PgRepository:
         - next/undo, next/reset: both hold the user's row FOR UPDATE from their start and
           increment the version before they commit; a «next» that read before reads again —
           after /reset its card is gone (NextTaken) or there is nothing left to pass over. A
-          «next» written first is undone around or erased with the rest, as under the lock.
+          «next» written first simply comes before them, as under the lock (/reset then
+          erases its card with the rest).
         - next/suspend (and restore, filter, daily limit, timezone, release of a claim): each
           increments the version in its own statement, so a question suspended meanwhile is
           not shown and a new filter or limit applies.
