@@ -19,6 +19,7 @@ from bot.quiz.ports import PendingClaim, StoreBusy, UpdateClaim, UpdateLog
 from bot.quiz.profiles import ProfileService
 from bot.ratelimit import RateLimiter, Verdict
 from bot.ui import texts
+from bot.ui.callbacks import Rate, Reveal
 
 log = logging.getLogger(__name__)
 # How many webhook update ids Throttle remembers, to count a redelivered update once (half a
@@ -30,7 +31,9 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 class UserMiddleware(BaseMiddleware):
     """Register the sender of a private chat's message or button press and inject their
     profile as ``user``; in webhook mode, also claim the update in the update log (the
-    ``pending_claim`` the webhook handler passes in), in the same read.
+    ``pending_claim`` the webhook handler passes in), in the same read, and with it the
+    shown card a press of «Показать ответ» or of a grade names, as ``prefetched``: that
+    handler's first read, which then costs no round trip of its own.
 
     Outer on ``update``, after the per-user event isolation: the profile is read once the
     user's previous update is done, so it never predates a change that update made. An
@@ -46,16 +49,18 @@ class UserMiddleware(BaseMiddleware):
         sender: User | None = data.get("event_from_user")
         chat: Chat | None = data.get("event_chat")
         if _has_profile(event, sender, chat):
-            assert sender is not None and chat is not None
+            assert sender is not None and chat is not None and isinstance(event, Update)
             if pending is None:
                 data["user"] = await self._profiles.load(sender.id, chat.id, sender.first_name)
             else:
-                user = await self._profiles.claim_and_load(
-                    pending, sender.id, chat.id, sender.first_name
+                user, card = await self._profiles.claim_and_load(
+                    pending, sender.id, chat.id, sender.first_name, pressed_card(event)
                 )
                 if user is None:
                     return None
                 data["user"] = user
+                if card is not None:
+                    data["prefetched"] = card
         elif pending is not None:
             request = pending.request
             pending.outcome = await self._updates.claim(
@@ -64,6 +69,29 @@ class UserMiddleware(BaseMiddleware):
             if pending.outcome is not UpdateClaim.NEW:
                 return None
         return await handler(event, data)
+
+
+def pressed_card(update: Update) -> int | None:
+    """The shown card named by a press of «Показать ответ» or of a grade (the card those
+    handlers read first); None for any other update. A malformed id is left to the
+    handler's filter, which refuses it."""
+    query = update.callback_query
+    data = query.data if query is not None else None
+    if not data:
+        return None
+    prefix, _, rest = data.partition(Reveal.__separator__)
+    if prefix not in _CARD_PRESSES:
+        return None
+    shown = rest.partition(Rate.__separator__)[0]
+    if not shown.isascii() or not shown.isdigit() or len(shown) > _MAX_ID_DIGITS:
+        return None
+    value = int(shown)
+    return value if value <= _MAX_ID else None
+
+
+_CARD_PRESSES = frozenset({Reveal.__prefix__, Rate.__prefix__})
+_MAX_ID = 2**63 - 1  # as the buttons' Int64
+_MAX_ID_DIGITS = len(str(_MAX_ID))
 
 
 def _has_profile(event: TelegramObject, sender: User | None, chat: Chat | None) -> bool:

@@ -16,7 +16,7 @@ from bot.handlers.telegram_ops import answer_now, drop_keyboard, edit_or_send
 from bot.quiz.clock import zone_of
 from bot.quiz.grades import Grade
 from bot.quiz.models import RatingKind, UserProfile
-from bot.quiz.ports import NextTaken, StoreBusy, UndoOutcome
+from bot.quiz.ports import NextTaken, PrefetchedCard, StoreBusy, UndoOutcome
 from bot.quiz.service import CardView, QuizService
 from bot.ui import keyboards, render, texts
 from bot.ui.callbacks import (
@@ -74,9 +74,10 @@ async def on_reveal(
     user: UserProfile,
     quiz: QuizService,
     callback_answer: CallbackAnswer,
+    prefetched: PrefetchedCard | None = None,
 ) -> None:
     assert query.message is not None
-    view = await quiz.open_card(user.user_id, callback_data.shown)
+    view = await quiz.open_card(user.user_id, callback_data.shown, prefetched)
     if refused(view, callback_answer):
         return
     assert view.question is not None
@@ -103,6 +104,7 @@ async def on_rate(
     user: UserProfile,
     quiz: QuizService,
     callback_answer: CallbackAnswer,
+    prefetched: PrefetchedCard | None = None,
 ) -> None:
     if callback_data.grade not in set(Grade):
         callback_answer.text, callback_answer.show_alert = texts.BAD_BUTTON, True
@@ -110,7 +112,7 @@ async def on_rate(
     assert query.message is not None
     grade = Grade(callback_data.grade)
     saving = asyncio.ensure_future(
-        quiz.rate(user.user_id, callback_data.shown, grade, user.timezone)
+        quiz.rate(user.user_id, callback_data.shown, grade, user.timezone, prefetched)
     )
     done, _ = await asyncio.wait({saving}, timeout=SLOW_SAVE_SECONDS)
     if not done:

@@ -38,6 +38,21 @@ class OpenedCard:
     shown: ShownCard
     rating: SavedRating | None = None
     state: CardState | None = None
+    # The card's last grade, with ``state`` (None: never rated): a rating's compare-and-swap
+    # checks all of what it read.
+    last_rating: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrefetchedCard:
+    """Shown card ``shown_id`` (None: no such card), read in the round trip that loaded the
+    presser's profile, for the handler of a press on it: the first read a reveal or a rating
+    would make. Read after the user's previous update was done, like the profile, so it is
+    as fresh as the handler's own read; a rating still writes only if the card is unchanged.
+    """
+
+    shown_id: int
+    opened: OpenedCard | None
 
 
 class NextTaken(Exception):
@@ -75,6 +90,16 @@ class PendingClaim:
 
     request: ClaimRequest
     outcome: UpdateClaim | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedSender:
+    """What claiming a webhook update with its sender's profile found: the claim's outcome;
+    unless it is NEW, nothing else was read. ``card``: the shown card asked for with it."""
+
+    outcome: UpdateClaim
+    profile: UserProfile | None = None
+    card: PrefetchedCard | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +146,12 @@ class UserStore(Protocol):
         chat_id: int,
         first_name: str,
         default_zone: str,
-    ) -> tuple[UpdateClaim, UserProfile | None]:
+        card: int | None = None,
+    ) -> ClaimedSender:
         """Claim a webhook update (as ``UpdateLog.claim``) and, when it is new to handle,
-        load its sender's profile as ``load_user`` does (at ``claim.now``): one read in the
-        common case instead of two. The profile is None unless the claim is NEW."""
+        load its sender's profile as ``load_user`` does (at ``claim.now``) and shown card
+        ``card`` as ``CardStore.open_shown`` does: one read in the common case instead of
+        three."""
 
     async def get_user(self, user_id: int, default_zone: str) -> UserProfile | None: ...
 
@@ -169,12 +196,20 @@ class CardStore(Protocol):
         """The card as it stands (None: never rated), e.g. to preview each rating's interval."""
 
     async def rate(
-        self, user_id: int, shown_id: int, rating: int, now: datetime, decide: DecideRating
+        self,
+        user_id: int,
+        shown_id: int,
+        rating: int,
+        now: datetime,
+        decide: DecideRating,
+        prefetched: PrefetchedCard | None = None,
     ) -> tuple[SavedRating, bool] | None:
         """``user_id`` rates a shown card: read it, let ``decide`` check it, and apply the
         rating to the card's current state, once per shown card — atomically: in one
         transaction, or (PostgreSQL) a read and a compare-and-swap write that applies only if
         the card is still as read, else all again (``decide`` may then run more than once).
+        A compare-and-swap store may take ``prefetched`` (this card, read already) as its
+        first read; a transactional one reads under its lock all the same.
 
         Stores with the rating its kind, the answer typed on the shown card, and the card as
         it was before (so ``undo_rating`` can restore it exactly). Returns the rating stored

@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.quiz.models import UserProfile
-from bot.quiz.ports import PendingClaim, UserStore
+from bot.quiz.ports import PendingClaim, PrefetchedCard, UserStore
 
 
 class ProfileService:
@@ -23,14 +23,21 @@ class ProfileService:
         )
 
     async def claim_and_load(
-        self, pending: PendingClaim, user_id: int, chat_id: int, first_name: str
-    ) -> UserProfile | None:
+        self,
+        pending: PendingClaim,
+        user_id: int,
+        chat_id: int,
+        first_name: str,
+        card: int | None = None,
+    ) -> tuple[UserProfile | None, PrefetchedCard | None]:
         """As ``load``, for a webhook update still to be claimed: claims it in the same read
-        and records the outcome on ``pending``; the profile only when the update is new."""
-        pending.outcome, profile = await self._store.claim_and_load_user(
-            pending.request, user_id, chat_id, first_name, self._default_zone
+        and records the outcome on ``pending``; the profile (and shown card ``card``, read
+        with it) only when the update is new."""
+        claimed = await self._store.claim_and_load_user(
+            pending.request, user_id, chat_id, first_name, self._default_zone, card
         )
-        return profile
+        pending.outcome = claimed.outcome
+        return claimed.profile, claimed.card
 
     async def set_filter(
         self, user: UserProfile, topics: Collection[str], levels: Collection[str]

@@ -11,7 +11,7 @@ from bot.quiz.bank import BankView
 from bot.quiz.due import day_bounds
 from bot.quiz.grades import Grade
 from bot.quiz.models import Question, SavedRating, ShownCard, StudySnapshot
-from bot.quiz.ports import CardStore, ScheduleReview, UndoOutcome
+from bot.quiz.ports import CardStore, PrefetchedCard, ScheduleReview, UndoOutcome
 from bot.quiz.scheduling import SpacedRepetition
 from bot.quiz.selection import allowed
 from bot.quiz.session import MAX_NEW_PER_DAY, DayDone, Plan, SessionProgress, plan
@@ -144,10 +144,16 @@ class QuizService:
         view = CardView(CardStatus.OK, shown_id, question, origin=shown.origin, answer=shown.answer)
         return view, shown
 
-    async def open_card(self, user_id: int, shown_id: int) -> CardView:
+    async def open_card(
+        self, user_id: int, shown_id: int, prefetched: PrefetchedCard | None = None
+    ) -> CardView:
         """The card behind a button press, checked to be the presser's and still in the bank,
-        with its rating, or (not rated yet) the interval each grade would give it now."""
-        opened = await self._store.open_shown(shown_id)  # one read for the whole press
+        with its rating, or (not rated yet) the interval each grade would give it now.
+        ``prefetched``: the card, read already (with the presser's profile)."""
+        if prefetched is not None and prefetched.shown_id == shown_id:
+            opened = prefetched.opened
+        else:
+            opened = await self._store.open_shown(shown_id)  # one read for the whole press
         view, shown = self._check(user_id, shown_id, opened.shown if opened else None)
         if shown is None or opened is None:
             return view
@@ -157,11 +163,17 @@ class QuizService:
         return replace(view, intervals=intervals)
 
     async def rate(
-        self, user_id: int, shown_id: int, grade: Grade, zone: str | None = None
+        self,
+        user_id: int,
+        shown_id: int,
+        grade: Grade,
+        zone: str | None = None,
+        prefetched: PrefetchedCard | None = None,
     ) -> CardView:
         """Record ``grade`` for this card once; a repeat returns the rating already saved.
 
         ``zone``: the user's timezone (a card scheduled by days is due all its local day).
+        ``prefetched``: the card, read already (the store may take it as its first read).
 
         The card's FSRS state is read and written atomically (see ``CardStore.rate``), so two
         ratings of one question arriving at once are applied one after the other, never over
@@ -180,7 +192,7 @@ class QuizService:
                 return None
             return lambda state: self._srs.review(state, grade, now, ok.question_id, day_end)
 
-        outcome = await self._store.rate(user_id, shown_id, int(grade), now, decide)
+        outcome = await self._store.rate(user_id, shown_id, int(grade), now, decide, prefetched)
         view = checked[-1]
         if outcome is None:
             return view

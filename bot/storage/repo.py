@@ -22,10 +22,12 @@ from bot.quiz.models import (
 )
 from bot.quiz.ports import (
     ChooseQuestion,
+    ClaimedSender,
     ClaimRequest,
     DecideRating,
     NextTaken,
     OpenedCard,
+    PrefetchedCard,
     StoreBusy,
     UndoOutcome,
     UpdateClaim,
@@ -55,6 +57,21 @@ _OPENED_SQL = (
     " LEFT JOIN cards c ON c.user_id = s.user_id AND c.question_id = s.question_id"
     " WHERE s.shown_id = ?"
 )
+
+
+def _open(db: sqlite3.Connection, shown_id: int) -> OpenedCard | None:
+    """Shown card ``shown_id`` with its rating, or its card's state (``_OPENED_SQL``)."""
+    row = db.execute(_OPENED_SQL, (shown_id,)).fetchone()
+    if row is None:
+        return None
+    shown = ShownCard(row[0], row[1], row[2], row[3], row[4])
+    if row[5] is not None:
+        rating = SavedRating(row[5], from_db(row[6]), from_db(row[7]), row[8], row[9])
+        return OpenedCard(shown, rating=rating)
+    if row[10] is None:
+        return OpenedCard(shown)
+    state = CardState(str(row[10]), from_db(row[11]), from_db(row[12]))
+    return OpenedCard(shown, state=state, last_rating=row[13])
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -205,20 +222,22 @@ class Repository:
         chat_id: int,
         first_name: str,
         default_zone: str,
-    ) -> tuple[UpdateClaim, UserProfile | None]:
-        def work(db: sqlite3.Connection) -> tuple[UpdateClaim, Row | None]:
+        card: int | None = None,
+    ) -> ClaimedSender:
+        def work(db: sqlite3.Connection) -> ClaimedSender:
             outcome = claim_update(db, claim)
             if outcome is not UpdateClaim.NEW:
-                return outcome, None
+                return ClaimedSender(outcome)
             row = _user_row(db, user_id, default_zone)
             if row is None or row["chat_id"] != chat_id or row["first_name"] != first_name:
                 _register(db, user_id, chat_id, first_name, claim.now)
                 row = _user_row(db, user_id, default_zone)
-            return outcome, row
+            assert row is not None
+            prefetched = None if card is None else PrefetchedCard(card, _open(db, card))
+            return ClaimedSender(outcome, _profile(row), prefetched)
 
-        # The claim writes: one write transaction, one hop, the profile read inside it.
-        outcome, row = await self.run_transaction(work)
-        return outcome, None if row is None else _profile(row)
+        # The claim writes: one write transaction, one hop, the reads inside it.
+        return await self.run_transaction(work)
 
     async def set_filter(
         self, user_id: int, topics: Collection[str], levels: Collection[str]
@@ -336,16 +355,7 @@ class Repository:
         return None if row is None else _shown(row)
 
     async def open_shown(self, shown_id: int) -> OpenedCard | None:
-        row = await self.run(lambda db: db.execute(_OPENED_SQL, (shown_id,)).fetchone())
-        if row is None:
-            return None
-        shown = ShownCard(row[0], row[1], row[2], row[3], row[4])
-        if row[5] is not None:
-            rating = SavedRating(row[5], from_db(row[6]), from_db(row[7]), row[8], row[9])
-            return OpenedCard(shown, rating=rating)
-        if row[10] is None:
-            return OpenedCard(shown)
-        return OpenedCard(shown, state=CardState(str(row[10]), from_db(row[11]), from_db(row[12])))
+        return await self.run(lambda db: _open(db, shown_id))
 
     @staticmethod
     def _claim_next(db: sqlite3.Connection, user_id: int, shown_id: int) -> bool:
@@ -383,9 +393,16 @@ class Repository:
         return None if row is None else CardState(str(row[0]), from_db(row[1]), from_db(row[2]))
 
     async def rate(
-        self, user_id: int, shown_id: int, rating: int, now: datetime, decide: DecideRating
+        self,
+        user_id: int,
+        shown_id: int,
+        rating: int,
+        now: datetime,
+        decide: DecideRating,
+        prefetched: PrefetchedCard | None = None,
     ) -> tuple[SavedRating, bool] | None:
-        # The whole use case in one hop: ``decide`` and FSRS run on the database thread.
+        # The whole use case in one hop: ``decide`` and FSRS run on the database thread, on
+        # what it reads under the write lock (a ``prefetched`` read would save no hop).
         return await self.run_transaction(lambda db: self._rate(db, shown_id, rating, now, decide))
 
     @staticmethod

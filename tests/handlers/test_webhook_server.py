@@ -10,9 +10,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiogram.methods import SendMessage
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from aiohttp import web
 
+from bot.quiz.grades import Grade
+from bot.ui import texts
 from bot.web.metrics import Metrics
 from bot.web.server import HANDLER_KEY, build_web_app
 from tests.handlers.conftest import Harness
@@ -221,3 +223,53 @@ async def test_the_log_forgets_old_updates_handled_or_left_claimed(harness: Harn
     assert await log.prune(now - timedelta(days=1)) == 2
 
     assert [await _state(harness, u) for u in (510, 511, 512)] == [None, None, "handling"]
+
+
+def _press(update_id: int, user: int, data: str) -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": str(update_id),
+            "from": {"id": user, "is_bot": False, "first_name": "Аня"},
+            "chat_instance": "ci",
+            "data": data,
+            "message": {
+                "message_id": 1,
+                "date": int(datetime.now(UTC).timestamp()),
+                "chat": {"id": user, "type": "private"},
+                "text": "card",
+            },
+        },
+    }
+
+
+def _answers(harness: Harness) -> list[str | None]:
+    return [a.text for a in harness.session.sent(AnswerCallbackQuery)]
+
+
+async def test_a_card_revealed_and_rated_by_webhook_is_saved_once_for_its_owner(
+    harness: Harness, server: tuple[web.Application, str]
+) -> None:
+    # The card a press names is read with the presser's profile and the claim: what the
+    # reveal shows and the rating writes must be that card as it stands, and only its owner's.
+    _, url = server
+    assert await _post(url, _update(520, 86, "/quiz")) == 200
+    (reveal,) = [d for _, d in harness.buttons(harness.last_sent()) if d.startswith("rv:")]
+    shown = int(reveal.split(":")[1])
+
+    assert await _post(url, _press(521, 87, reveal)) == 200  # someone else's card
+    assert _answers(harness)[-1] == texts.CARD_NOT_YOURS
+    assert await _post(url, _press(522, 86, reveal)) == 200
+    edit = harness.session.sent(EditMessageText)[-1]
+    grades = [d for _, d in harness.buttons(edit) if d.startswith("rt:")]
+    assert len(grades) == 4 and "Знал" in "".join(label for label, _ in harness.buttons(edit))
+
+    assert await _post(url, _press(523, 86, f"rt:{shown}:3")) == 200
+    assert await _post(url, _press(524, 86, f"rt:{shown}:1")) == 200  # a second tap
+    assert await _post(url, _press(525, 86, f"rt:{shown + 1000}:3")) == 200  # no such card
+
+    assert await harness.db.rows(f"SELECT rating FROM ratings WHERE shown_id = {shown}") == [(3,)]
+    answers = _answers(harness)
+    assert answers[-3] == texts.SAVED.format(grade=texts.GRADE_NAMES[Grade.GOOD])
+    assert answers[-2] == texts.ALREADY_RATED.format(grade=texts.GRADE_NAMES[Grade.GOOD])
+    assert answers[-1] == texts.CARD_UNKNOWN

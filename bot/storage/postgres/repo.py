@@ -11,8 +11,9 @@ taking the user's row before it touches the rest; «next» writes only if it is 
 version it read with the snapshot."""
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
 
@@ -27,10 +28,12 @@ from bot.quiz.models import (
 )
 from bot.quiz.ports import (
     ChooseQuestion,
+    ClaimedSender,
     ClaimRequest,
     DecideRating,
     NextTaken,
     OpenedCard,
+    PrefetchedCard,
     UndoOutcome,
     UpdateClaim,
 )
@@ -62,10 +65,6 @@ CLAIM_COLUMNS = (
     "EXISTS (SELECT 1 FROM claimed) AS claimed,"
     " (SELECT state FROM processed_updates WHERE update_id = $1) AS prior"
 )
-_CLAIM_AND_USER_SQL = (
-    f"{CLAIM_CTE} SELECT {CLAIM_COLUMNS}, u.* FROM (SELECT 1) AS one"
-    f" LEFT JOIN (SELECT {_user_columns('$5')} FROM users WHERE user_id = $4) AS u ON TRUE"
-)
 # Increments user $1's version, taking their row before the rest of the statement touches
 # anything (a statement reading ``bump`` waits for it): a writer of what «next» reads.
 _BUMP_CTE = (
@@ -84,6 +83,24 @@ _OPENED_SQL = (
     " FROM shown_cards s LEFT JOIN ratings r ON r.shown_id = s.shown_id"
     " LEFT JOIN cards c ON c.user_id = s.user_id AND c.question_id = s.question_id"
     " WHERE s.shown_id = $1"
+)
+_CLAIM_AND_USER_SQL = (
+    f"{CLAIM_CTE} SELECT {CLAIM_COLUMNS}, u.* FROM (SELECT 1) AS one"
+    f" LEFT JOIN (SELECT {_user_columns('$5')} FROM users WHERE user_id = $4) AS u ON TRUE"
+)
+# The same, and shown card $6 as ``_OPENED_SQL`` reads it, in the last ``_OPENED_WIDTH``
+# columns (all NULL: no such card), named apart from the profile's (read by name).
+_OPENED_WIDTH = 14
+_CLAIM_USER_AND_CARD_SQL = (
+    f"{CLAIM_CTE} SELECT {CLAIM_COLUMNS}, u.*,"
+    " s.shown_id AS c0, s.user_id AS c1, s.question_id AS c2, s.origin AS c3, s.answer AS c4,"
+    " r.rating AS c5, r.rated_at AS c6, r.due AS c7, r.kind AS c8, r.answer AS c9,"
+    " c.fsrs_state AS c10, c.due AS c11, c.last_review AS c12, c.last_rating AS c13"
+    " FROM (SELECT 1) AS one"
+    f" LEFT JOIN (SELECT {_user_columns('$5')} FROM users WHERE user_id = $4) AS u ON TRUE"
+    " LEFT JOIN shown_cards s ON s.shown_id = $6"
+    " LEFT JOIN ratings r ON r.shown_id = s.shown_id"
+    " LEFT JOIN cards c ON c.user_id = s.user_id AND c.question_id = s.question_id"
 )
 
 # A rating's write, one statement: $1-$9 the rating, $10-$13 the card as it was read (all
@@ -198,6 +215,24 @@ def _rating(row: asyncpg.Record) -> SavedRating:
     return SavedRating(row[0], row[1], row[2], row[3], row[4])
 
 
+def _opened(row: Sequence[Any]) -> OpenedCard | None:
+    """``_OPENED_SQL``'s columns as an OpenedCard (None: all NULL, no such card)."""
+    if row[0] is None:
+        return None
+    shown = ShownCard(row[0], row[1], row[2], row[3], row[4])
+    if row[5] is not None:
+        return OpenedCard(shown, rating=SavedRating(row[5], row[6], row[7], row[8], row[9]))
+    if row[10] is None:
+        return OpenedCard(shown)
+    state = CardState(str(row[10]), row[11], row[12])
+    return OpenedCard(shown, state=state, last_rating=row[13])
+
+
+async def _open(conn: Connection, shown_id: int) -> OpenedCard | None:
+    row = await conn.fetchrow(_OPENED_SQL, shown_id)
+    return None if row is None else _opened(tuple(row))
+
+
 def _study_snapshot(row: asyncpg.Record) -> StudySnapshot:
     """The study snapshot in a row of «next»'s read or of ``lock_study_snapshot``."""
     card_ids, dues, reviewed, rated, skipped_ids, skipped_at, suspended = (
@@ -253,22 +288,31 @@ class PgRepository:
         chat_id: int,
         first_name: str,
         default_zone: str,
-    ) -> tuple[UpdateClaim, UserProfile | None]:
-        row = await self._pool.fetchrow(
-            _CLAIM_AND_USER_SQL,
+        card: int | None = None,
+    ) -> ClaimedSender:
+        arguments = (
             claim.update_id,
             seconds(claim.now),
             seconds(claim.stale_before),
             user_id,
             default_zone,
         )
+        if card is None:
+            row = await self._pool.fetchrow(_CLAIM_AND_USER_SQL, *arguments)
+        else:
+            row = await self._pool.fetchrow(_CLAIM_USER_AND_CARD_SQL, *arguments, card)
         assert row is not None
         outcome = claim_outcome(row)
         if outcome is not UpdateClaim.NEW:
-            return outcome, None
+            return ClaimedSender(outcome)
+        prefetched = None
+        if card is not None:
+            prefetched = PrefetchedCard(card, _opened(tuple(row)[-_OPENED_WIDTH:]))
         if row["chat_id"] == chat_id and row["first_name"] == first_name:
-            return outcome, _profile(row)  # the common case: one round trip for both
-        return outcome, await self._register(user_id, chat_id, first_name, claim.now, default_zone)
+            # The common case: one round trip for the claim, the profile and the card.
+            return ClaimedSender(outcome, _profile(row), prefetched)
+        profile = await self._register(user_id, chat_id, first_name, claim.now, default_zone)
+        return ClaimedSender(outcome, profile, prefetched)
 
     async def _register(
         self, user_id: int, chat_id: int, first_name: str, now: datetime, default_zone: str
@@ -457,14 +501,7 @@ class PgRepository:
 
     async def open_shown(self, shown_id: int) -> OpenedCard | None:
         row = await self._pool.fetchrow(_OPENED_SQL, shown_id)
-        if row is None:
-            return None
-        shown = ShownCard(row[0], row[1], row[2], row[3], row[4])
-        if row[5] is not None:
-            return OpenedCard(shown, rating=SavedRating(row[5], row[6], row[7], row[8], row[9]))
-        if row[10] is None:
-            return OpenedCard(shown)
-        return OpenedCard(shown, state=CardState(str(row[10]), row[11], row[12]))
+        return None if row is None else _opened(tuple(row))
 
     async def release_next(self, user_id: int, shown_id: int) -> None:
         await self._pool.execute(
@@ -490,13 +527,21 @@ class PgRepository:
         return None if row is None else CardState(str(row[0]), row[1], row[2])
 
     async def rate(
-        self, user_id: int, shown_id: int, rating: int, now: datetime, decide: DecideRating
+        self,
+        user_id: int,
+        shown_id: int,
+        rating: int,
+        now: datetime,
+        decide: DecideRating,
+        prefetched: PrefetchedCard | None = None,
     ) -> tuple[SavedRating, bool] | None:
-        """Two round trips on one connection, no transaction: the read (``_OPENED_SQL``),
-        then one compare-and-swap statement (``_RATE_*_SQL``) that writes only if what was read
-        is still true. If it is not (a rating, undo, /reset or typed answer came in between),
-        read and decide again; after ``_CAS_ATTEMPTS`` lost races, once more under the locks,
-        where nothing can change in between.
+        """Two round trips on one connection, no transaction: the read (``_OPENED_SQL``; none
+        when the card comes ``prefetched`` with the profile), then one compare-and-swap
+        statement (``_RATE_*_SQL``) that writes only if what was read is still true. If it is
+        not (a rating, undo, /reset or typed answer came in between), read and decide again;
+        after ``_CAS_ATTEMPTS`` lost races, once more under the locks, where nothing can
+        change in between. (A prefetched read is no different: whenever it was made, the
+        write checks it.)
 
         Why that is as safe as the old locked transaction (READ COMMITTED):
 
@@ -521,10 +566,13 @@ class PgRepository:
           again (``record_next``); «next» changes nothing a rating reads (its claim sets a
           shown card's ``next_taken``, which the KEY SHARE a rating takes does not wait for).
         """
+        read = prefetched if prefetched is not None and prefetched.shown_id == shown_id else None
         async with self._pool.acquire() as conn:
             for _ in range(_CAS_ATTEMPTS):
+                opened = read.opened if read is not None else await _open(conn, shown_id)
+                read = None  # a lost race reads again
                 try:
-                    return await self._rate_once(conn, shown_id, rating, now, decide)
+                    return await self._rate_once(conn, opened, rating, now, decide)
                 except _CardChanged:
                     pass
             async with conn.transaction():
@@ -534,30 +582,38 @@ class PgRepository:
                 await conn.execute(
                     "SELECT 1 FROM shown_cards WHERE shown_id = $1 FOR SHARE", shown_id
                 )
-                return await self._rate_once(conn, shown_id, rating, now, decide)
+                opened = await _open(conn, shown_id)
+                return await self._rate_once(conn, opened, rating, now, decide)
 
     @staticmethod
     async def _rate_once(
-        conn: Connection, shown_id: int, rating: int, now: datetime, decide: DecideRating
+        conn: Connection,
+        opened: OpenedCard | None,
+        rating: int,
+        now: datetime,
+        decide: DecideRating,
     ) -> tuple[SavedRating, bool] | None:
-        """One read and one guarded write; ``_CardChanged`` if the guard found it changed."""
-        row = await conn.fetchrow(_OPENED_SQL, shown_id)
-        shown = None if row is None else ShownCard(row[0], row[1], row[2], row[3], row[4])
+        """The guarded write of what ``opened`` read; ``_CardChanged`` if the guard found the
+        card changed."""
+        shown = None if opened is None else opened.shown
         # ``decide`` refuses any card that is not the presser's.
         schedule = decide(shown)
-        if schedule is None or row is None or shown is None:
+        if schedule is None or opened is None or shown is None:
             return None
-        if row[5] is not None:  # rated already: report what was saved
-            return SavedRating(row[5], row[6], row[7], row[8], row[9]), False
-        card = None if row[10] is None else (row[10], row[11], row[12], row[13])
+        if opened.rating is not None:  # rated already: report what was saved
+            return opened.rating, False
+        before = opened.state
         answer = shown.answer
-        before = None if card is None else CardState(str(card[0]), card[1], card[2])
         review = schedule(before)
-        prev = (None, None, None, None) if card is None else card
+        prev = (
+            (None, None, None, None)
+            if before is None
+            else (before.state, before.due, before.last_review, opened.last_rating)
+        )
         rated_at, due = seconds(now), seconds(review.due)
         try:
             written = await conn.fetchval(
-                _RATE_FIRST_SQL if card is None else _RATE_NEXT_SQL,
+                _RATE_FIRST_SQL if before is None else _RATE_NEXT_SQL,
                 shown.shown_id,
                 shown.user_id,
                 shown.question_id,
@@ -572,7 +628,7 @@ class PgRepository:
         except asyncpg.UniqueViolationError:  # rated meanwhile: nothing was written
             written = None
         if written is None:
-            raise _CardChanged(shown_id)
+            raise _CardChanged(shown.shown_id)
         return SavedRating(rating, rated_at, due, review.kind, answer), True
 
     async def undo_rating(self, user_id: int, shown_id: int) -> UndoOutcome:
