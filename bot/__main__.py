@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from aiogram.exceptions import TelegramUnauthorizedError
 from pydantic import ValidationError
@@ -20,6 +20,20 @@ from bot.storage.db import DatabaseUnavailable
 from bot.ui import texts
 
 log = logging.getLogger("bot")
+T = TypeVar("T")
+
+
+def _run(work: Coroutine[Any, Any, T], event_loop: str) -> T:
+    """Run ``work`` on uvloop where it is installed (not on Windows) and not turned off:
+    4–5 % less CPU per update than asyncio's own loop on both engines (README, round six)."""
+    if event_loop == "uvloop":
+        try:
+            import uvloop
+        except ImportError:
+            pass
+        else:
+            return uvloop.run(work)
+    return asyncio.run(work)
 
 
 def _settings_error(exc: ValidationError) -> str:
@@ -68,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     setup_logging(settings.log_level, secrets=[settings.bot_token.get_secret_value()])
     try:
-        said = asyncio.run(_perform(args, settings))
+        said = _run(_perform(args, settings), settings.event_loop)
     except BankError as exc:
         print(texts.STARTUP_BANK, file=sys.stderr)
         print("\n".join(f"  - {p}" for p in exc.problems), file=sys.stderr)

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     content_dir: Path = Path("content")
     log_level: str = "INFO"
+    event_loop: Literal["uvloop", "asyncio"] = "uvloop"
     default_timezone: str = "Europe/Moscow"
     push_rate: float = Field(default=25.0, gt=0, le=1000)
     push_grace_hours: float = Field(default=3.0, ge=0, le=23)
