@@ -4,7 +4,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.dispatcher.flags import get_flag
@@ -19,7 +19,7 @@ from bot.quiz.ports import PendingClaim, StoreBusy, UpdateClaim, UpdateLog
 from bot.quiz.profiles import ProfileService
 from bot.ratelimit import RateLimiter, Verdict
 from bot.ui import texts
-from bot.ui.callbacks import Rate, Reveal
+from bot.ui.callbacks import NextCard, NextEarly, Rate, Reveal, Skip
 
 log = logging.getLogger(__name__)
 # How many webhook update ids Throttle remembers, to count a redelivered update once (half a
@@ -31,9 +31,10 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 class UserMiddleware(BaseMiddleware):
     """Register the sender of a private chat's message or button press and inject their
     profile as ``user``; in webhook mode, also claim the update in the update log (the
-    ``pending_claim`` the webhook handler passes in), in the same read, and with it the
-    shown card a press of «Показать ответ» or of a grade names, as ``prefetched``: that
-    handler's first read, which then costs no round trip of its own.
+    ``pending_claim`` the webhook handler passes in), in the same read, and with it what
+    the handler of a press under a card reads first: the card (reveal, a grade) as
+    ``prefetched``, «next» under it (next, skip) as ``prefetched_next`` where the store
+    reads that ahead. That read then costs no round trip of its own.
 
     Outer on ``update``, after the per-user event isolation: the profile is read once the
     user's previous update is done, so it never predates a change that update made. An
@@ -53,14 +54,22 @@ class UserMiddleware(BaseMiddleware):
             if pending is None:
                 data["user"] = await self._profiles.load(sender.id, chat.id, sender.first_name)
             else:
-                user, card = await self._profiles.claim_and_load(
-                    pending, sender.id, chat.id, sender.first_name, pressed_card(event)
+                button = pressed_button(event)
+                claimed = await self._profiles.claim_and_load(
+                    pending,
+                    sender.id,
+                    chat.id,
+                    sender.first_name,
+                    card=button.shown if button and button.prefix in _CARD_READS else None,
+                    next_after=button.shown if button and button.prefix in _NEXT_READS else None,
                 )
-                if user is None:
+                if claimed.profile is None:
                     return None
-                data["user"] = user
-                if card is not None:
-                    data["prefetched"] = card
+                data["user"] = claimed.profile
+                if claimed.card is not None:
+                    data["prefetched"] = claimed.card
+                if claimed.next is not None:
+                    data["prefetched_next"] = claimed.next
         elif pending is not None:
             request = pending.request
             pending.outcome = await self._updates.claim(
@@ -71,25 +80,32 @@ class UserMiddleware(BaseMiddleware):
         return await handler(event, data)
 
 
-def pressed_card(update: Update) -> int | None:
-    """The shown card named by a press of «Показать ответ» or of a grade (the card those
-    handlers read first); None for any other update. A malformed id is left to the
-    handler's filter, which refuses it."""
+class Button(NamedTuple):
+    prefix: str
+    shown: int
+
+
+def pressed_button(update: Update) -> Button | None:
+    """The press of a button under a card — reveal, a grade, «next», skip — with the shown
+    card it names: what its handler reads first (the card, or «next» under it), to be read
+    with the claim. None for any other update; a malformed id is left to the handler's
+    filter, which refuses it."""
     query = update.callback_query
     data = query.data if query is not None else None
     if not data:
         return None
     prefix, _, rest = data.partition(Reveal.__separator__)
-    if prefix not in _CARD_PRESSES:
+    if prefix not in _CARD_READS and prefix not in _NEXT_READS:
         return None
     shown = rest.partition(Rate.__separator__)[0]
     if not shown.isascii() or not shown.isdigit() or len(shown) > _MAX_ID_DIGITS:
         return None
     value = int(shown)
-    return value if value <= _MAX_ID else None
+    return Button(prefix, value) if value <= _MAX_ID else None
 
 
-_CARD_PRESSES = frozenset({Reveal.__prefix__, Rate.__prefix__})
+_CARD_READS = frozenset({Reveal.__prefix__, Rate.__prefix__})
+_NEXT_READS = frozenset({NextCard.__prefix__, NextEarly.__prefix__, Skip.__prefix__})
 _MAX_ID = 2**63 - 1  # as the buttons' Int64
 _MAX_ID_DIGITS = len(str(_MAX_ID))
 

@@ -16,7 +16,7 @@ from bot.handlers.telegram_ops import answer_now, drop_keyboard, edit_or_send
 from bot.quiz.clock import zone_of
 from bot.quiz.grades import Grade
 from bot.quiz.models import RatingKind, UserProfile
-from bot.quiz.ports import NextTaken, PrefetchedCard, StoreBusy, UndoOutcome
+from bot.quiz.ports import NextTaken, PrefetchedCard, PrefetchedNext, StoreBusy, UndoOutcome
 from bot.quiz.service import CardView, QuizService
 from bot.ui import keyboards, render, texts
 from bot.ui.callbacks import (
@@ -169,13 +169,14 @@ async def _next_once(
     quiz: QuizService,
     clock: Clock,
     callback_answer: CallbackAnswer,
+    prefetched: PrefetchedNext | None,
     *,
     early: bool = False,
 ) -> bool:
     """Send the next card once per card under which it was asked for (the claim and the
     new card are recorded atomically)."""
     try:
-        step = await quiz.next_step(user.user_id, early=early, after=after)
+        step = await quiz.next_step(user.user_id, early=early, after=after, prefetched=prefetched)
     except NextTaken:
         callback_answer.text = texts.NEXT_ALREADY_SENT
         return False  # pressed already (or not their card): one new card is enough
@@ -196,10 +197,12 @@ async def on_next(
     quiz: QuizService,
     clock: Clock,
     callback_answer: CallbackAnswer,
+    prefetched_next: PrefetchedNext | None = None,
 ) -> None:
     early = isinstance(callback_data, NextEarly)
+    after = callback_data.after
     await _next_once(
-        query, callback_data.after, bot, user, quiz, clock, callback_answer, early=early
+        query, after, bot, user, quiz, clock, callback_answer, prefetched_next, early=early
     )
 
 
@@ -211,10 +214,12 @@ async def on_skip(
     quiz: QuizService,
     clock: Clock,
     callback_answer: CallbackAnswer,
+    prefetched_next: PrefetchedNext | None = None,
 ) -> None:
     """Pass over a card without rating it: it stays as it was and comes back later."""
     assert query.message is not None
-    if await _next_once(query, callback_data.shown, bot, user, quiz, clock, callback_answer):
+    shown = callback_data.shown
+    if await _next_once(query, shown, bot, user, quiz, clock, callback_answer, prefetched_next):
         callback_answer.text = texts.SKIPPED
         await drop_keyboard(bot, query.message.chat.id, query.message.message_id)
 

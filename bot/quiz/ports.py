@@ -93,13 +93,29 @@ class PendingClaim:
 
 
 @dataclass(frozen=True, slots=True)
+class PrefetchedNext:
+    """«Next» under shown card ``after``, read in the round trip that loaded the presser's
+    profile: whether it is ``free`` (the card is theirs and «next» under it not taken yet),
+    the study snapshot it chooses from, and the store's ``version`` of what that snapshot
+    was read from — the first read of ``CardStore.record_next``, whose write still applies
+    only if that version is unchanged."""
+
+    after: int
+    free: bool
+    snapshot: StudySnapshot
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimedSender:
     """What claiming a webhook update with its sender's profile found: the claim's outcome;
-    unless it is NEW, nothing else was read. ``card``: the shown card asked for with it."""
+    unless it is NEW, nothing else was read. ``card`` and ``next``: what was asked for with
+    it, where the store reads it ahead (None otherwise)."""
 
     outcome: UpdateClaim
     profile: UserProfile | None = None
     card: PrefetchedCard | None = None
+    next: PrefetchedNext | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +163,13 @@ class UserStore(Protocol):
         first_name: str,
         default_zone: str,
         card: int | None = None,
+        next_after: int | None = None,
     ) -> ClaimedSender:
         """Claim a webhook update (as ``UpdateLog.claim``) and, when it is new to handle,
         load its sender's profile as ``load_user`` does (at ``claim.now``) and shown card
         ``card`` as ``CardStore.open_shown`` does: one read in the common case instead of
-        three."""
+        three. With ``next_after``, a store whose «next» is a read and a compare-and-swap
+        write may read «next» under that card ahead too (``ClaimedSender.next``)."""
 
     async def get_user(self, user_id: int, default_zone: str) -> UserProfile | None: ...
 
@@ -170,11 +188,13 @@ class CardStore(Protocol):
         now: datetime,
         choose: ChooseQuestion,
         after: int | None = None,
+        prefetched: PrefetchedNext | None = None,
     ) -> ShownCard | None:
         """Choose the user's next question and record it as shown, atomically per user: in
         one transaction, or (PostgreSQL) a read and a compare-and-swap write that applies
         only if nothing the read saw has changed, else all again (``choose`` may then run more
-        than once; the last choice is the one recorded).
+        than once; the last choice is the one recorded). ``prefetched``: that read, made
+        ahead with the claim, for a store that takes it.
 
         With ``after``, also claim «next» under that shown card (a claimed card counts as
         passed over, also when ``choose`` finds nothing to ask); NextTaken, with nothing

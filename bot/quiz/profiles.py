@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.quiz.models import UserProfile
-from bot.quiz.ports import PendingClaim, PrefetchedCard, UserStore
+from bot.quiz.ports import ClaimedSender, PendingClaim, UserStore
 
 
 class ProfileService:
@@ -29,15 +29,16 @@ class ProfileService:
         chat_id: int,
         first_name: str,
         card: int | None = None,
-    ) -> tuple[UserProfile | None, PrefetchedCard | None]:
+        next_after: int | None = None,
+    ) -> ClaimedSender:
         """As ``load``, for a webhook update still to be claimed: claims it in the same read
-        and records the outcome on ``pending``; the profile (and shown card ``card``, read
-        with it) only when the update is new."""
+        and records the outcome on ``pending``; the profile (and what a press's handler reads
+        first: shown card ``card``, or «next» under ``next_after``) only when it is new."""
         claimed = await self._store.claim_and_load_user(
-            pending.request, user_id, chat_id, first_name, self._default_zone, card
+            pending.request, user_id, chat_id, first_name, self._default_zone, card, next_after
         )
         pending.outcome = claimed.outcome
-        return claimed.profile, claimed.card
+        return claimed
 
     async def set_filter(
         self, user: UserProfile, topics: Collection[str], levels: Collection[str]

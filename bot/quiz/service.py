@@ -11,7 +11,13 @@ from bot.quiz.bank import BankView
 from bot.quiz.due import day_bounds
 from bot.quiz.grades import Grade
 from bot.quiz.models import Question, SavedRating, ShownCard, StudySnapshot
-from bot.quiz.ports import CardStore, PrefetchedCard, ScheduleReview, UndoOutcome
+from bot.quiz.ports import (
+    CardStore,
+    PrefetchedCard,
+    PrefetchedNext,
+    ScheduleReview,
+    UndoOutcome,
+)
 from bot.quiz.scheduling import SpacedRepetition
 from bot.quiz.selection import allowed
 from bot.quiz.session import MAX_NEW_PER_DAY, DayDone, Plan, SessionProgress, plan
@@ -82,7 +88,13 @@ class QuizService:
         return [q.id for q in self._bank.questions if allowed(q, topics, levels)]
 
     async def next_step(
-        self, user_id: int, origin: str = "quiz", *, early: bool = False, after: int | None = None
+        self,
+        user_id: int,
+        origin: str = "quiz",
+        *,
+        early: bool = False,
+        after: int | None = None,
+        prefetched: PrefetchedNext | None = None,
     ) -> NextStep:
         """Choose and record the next card of today's session, or say why there is none.
 
@@ -90,7 +102,7 @@ class QuizService:
         (``CardStore.record_next``), so a daily push and a /quiz arriving together never pick
         the same question for one user. ``after``: the card whose «next» (or «skip») button
         asked for it, claimed with it, once per card: NextTaken, with nothing recorded, on a
-        second press.
+        second press. ``prefetched``: the store's read of «next» under ``after``, made ahead.
         """
         now = self._clock()
         plans: list[Plan] = []
@@ -104,7 +116,7 @@ class QuizService:
             plans.append(chosen)
             return chosen.question_id
 
-        shown = await self._store.record_next(user_id, origin, now, choose, after)
+        shown = await self._store.record_next(user_id, origin, now, choose, after, prefetched)
         if shown is None:
             return NextStep(done=plans[-1].done if plans else None)
         card = CardView(

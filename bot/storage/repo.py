@@ -28,6 +28,7 @@ from bot.quiz.ports import (
     NextTaken,
     OpenedCard,
     PrefetchedCard,
+    PrefetchedNext,
     StoreBusy,
     UndoOutcome,
     UpdateClaim,
@@ -223,7 +224,9 @@ class Repository:
         first_name: str,
         default_zone: str,
         card: int | None = None,
+        next_after: int | None = None,
     ) -> ClaimedSender:
+        # ``next_after`` is not read ahead: «next» is one hop here, its read inside.
         def work(db: sqlite3.Connection) -> ClaimedSender:
             outcome = claim_update(db, claim)
             if outcome is not UpdateClaim.NEW:
@@ -263,8 +266,10 @@ class Repository:
         now: datetime,
         choose: ChooseQuestion,
         after: int | None = None,
+        prefetched: PrefetchedNext | None = None,
     ) -> ShownCard | None:
-        # Claim, read, choose and insert in one hop: ``choose`` runs on the database thread.
+        # Claim, read, choose and insert in one hop: ``choose`` runs on the database thread,
+        # on what it reads under the write lock (``claim_and_load_user`` reads no ``next``).
         def work(db: sqlite3.Connection) -> ShownCard | None:
             if after is not None and not self._claim_next(db, user_id, after):
                 raise NextTaken(after)  # rolled back: nothing written

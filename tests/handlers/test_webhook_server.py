@@ -247,7 +247,7 @@ def _answers(harness: Harness) -> list[str | None]:
     return [a.text for a in harness.session.sent(AnswerCallbackQuery)]
 
 
-async def test_a_card_revealed_and_rated_by_webhook_is_saved_once_for_its_owner(
+async def test_a_card_revealed_rated_and_followed_by_webhook_is_handled_once_for_its_owner(
     harness: Harness, server: tuple[web.Application, str]
 ) -> None:
     # The card a press names is read with the presser's profile and the claim: what the
@@ -257,6 +257,7 @@ async def test_a_card_revealed_and_rated_by_webhook_is_saved_once_for_its_owner(
     (reveal,) = [d for _, d in harness.buttons(harness.last_sent()) if d.startswith("rv:")]
     shown = int(reveal.split(":")[1])
 
+    assert await _post(url, _update(519, 87, "/help")) == 200  # another user, registered
     assert await _post(url, _press(521, 87, reveal)) == 200  # someone else's card
     assert _answers(harness)[-1] == texts.CARD_NOT_YOURS
     assert await _post(url, _press(522, 86, reveal)) == 200
@@ -273,3 +274,11 @@ async def test_a_card_revealed_and_rated_by_webhook_is_saved_once_for_its_owner(
     assert answers[-3] == texts.SAVED.format(grade=texts.GRADE_NAMES[Grade.GOOD])
     assert answers[-2] == texts.ALREADY_RATED.format(grade=texts.GRADE_NAMES[Grade.GOOD])
     assert answers[-1] == texts.CARD_UNKNOWN
+
+    # «Next» under the card (its read made with the claim too): one new card, however often.
+    cards = len(harness.session.sent(SendMessage))
+    assert await _post(url, _press(526, 86, f"nx:{shown}")) == 200
+    assert await _post(url, _press(527, 86, f"nx:{shown}")) == 200
+    assert len(harness.session.sent(SendMessage)) == cards + 1
+    assert any(d.startswith("rv:") for _, d in harness.buttons(harness.last_sent()))
+    assert _answers(harness)[-1] == texts.NEXT_ALREADY_SENT

@@ -1,13 +1,23 @@
-"""A webhook update's claim reads the sender's profile and, for a press on a card, the card
-itself, in one round trip (``claim_and_load_user``): that read must be the card exactly as
-``open_shown`` gives it, on both engines, and a rating given it must still write only what is
-true when it writes."""
+"""A webhook update's claim reads the sender's profile and, for a press under a card, what
+its handler reads first, in one round trip (``claim_and_load_user``): the card exactly as
+``open_shown`` gives it (both engines), «next»'s snapshot exactly as ``record_next`` reads it
+(PostgreSQL). A rating or «next» given that read must still write only what is true when it
+writes."""
 
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot.quiz.models import CardState, RatingKind, Review, ShownCard
-from bot.quiz.ports import ClaimRequest, PrefetchedCard, ScheduleReview, UpdateClaim
+import pytest
+
+from bot.quiz.models import CardState, RatingKind, Review, ShownCard, StudySnapshot
+from bot.quiz.ports import (
+    ChooseQuestion,
+    ClaimRequest,
+    NextTaken,
+    PrefetchedCard,
+    ScheduleReview,
+    UpdateClaim,
+)
 from bot.storage.engine import Storage
 from tests.engines import Inspector
 
@@ -135,3 +145,101 @@ async def test_a_read_of_another_card_is_not_taken_for_the_one_rated(
         (first.shown_id, 2),
         (second.shown_id, 3),
     ]
+
+
+POSTGRES = pytest.mark.parametrize("engine", ["postgres"], indirect=True)
+
+
+def capture(seen: list[StudySnapshot], pick: str | None = "z") -> ChooseQuestion:
+    def choose(snapshot: StudySnapshot) -> str | None:
+        seen.append(snapshot)
+        return pick
+
+    return choose
+
+
+@POSTGRES
+async def test_next_read_with_the_claim_is_the_snapshot_next_would_read(
+    storage: Storage, db: Inspector
+) -> None:
+    quiz = storage.quiz
+    old = NOW - timedelta(days=3)
+    rated_old, skipped, under = await shown_cards(storage, 3)
+    await quiz.rate(USER, rated_old.shown_id, 3, old, plain)
+    await quiz.record_shown(USER, "b", "quiz", NOW)
+    await quiz.record_next(USER, "next", NOW, lambda _: "c", after=skipped.shown_id)
+    await quiz.suspend(USER, "x", NOW)
+    await quiz.set_filter(USER, ["nlp"], ["junior"])
+    await storage.subscriptions.set_timezone(USER, "Asia/Tokyo", None)
+    version = await db.value(f"SELECT version FROM users WHERE user_id = {USER}")
+
+    claimed = await quiz.claim_and_load_user(
+        claim(906), USER, USER, "Аня", ZONE, next_after=under.shown_id
+    )
+    seen: list[StudySnapshot] = []
+    await quiz.record_next(USER, "next", NOW, capture(seen), after=under.shown_id)
+
+    assert claimed.next is not None and claimed.next.free
+    assert claimed.next.version == version
+    assert claimed.next.snapshot == seen[0]
+    assert seen[0].topics == ("nlp",) and seen[0].timezone == "Asia/Tokyo"
+    assert seen[0].suspended == frozenset({"x"}) and seen[0].last_question_id == "c"
+    assert [c.question_id for c in seen[0].cards] == ["q"] and seen[0].skipped
+
+
+@POSTGRES
+async def test_next_given_a_read_that_went_stale_chooses_again_on_the_change(
+    storage: Storage, db: Inspector
+) -> None:
+    (under,) = await shown_cards(storage, 1)
+    claimed = await storage.quiz.claim_and_load_user(
+        claim(907), USER, USER, "Аня", ZONE, next_after=under.shown_id
+    )
+    assert claimed.next is not None
+    await storage.quiz.suspend(USER, "a", NOW)  # after the read, before «next» writes
+    seen: list[StudySnapshot] = []
+
+    def fresh(snapshot: StudySnapshot) -> str | None:
+        seen.append(snapshot)
+        return next(q for q in "ab" if q not in snapshot.suspended)
+
+    shown = await storage.quiz.record_next(
+        USER, "next", NOW, fresh, after=under.shown_id, prefetched=claimed.next
+    )
+
+    assert shown is not None and shown.question_id == "b"
+    assert [s.suspended for s in seen] == [frozenset(), frozenset({"a"})]
+
+
+@POSTGRES
+async def test_next_read_as_taken_with_the_claim_records_nothing(
+    storage: Storage, db: Inspector
+) -> None:
+    (under,) = await shown_cards(storage, 1)
+    await storage.quiz.record_next(USER, "next", NOW, lambda _: "b", after=under.shown_id)
+    claimed = await storage.quiz.claim_and_load_user(
+        claim(908), USER, USER, "Аня", ZONE, next_after=under.shown_id
+    )
+    assert claimed.next is not None and not claimed.next.free
+
+    with pytest.raises(NextTaken):
+        await storage.quiz.record_next(
+            USER, "next", NOW, lambda _: "c", after=under.shown_id, prefetched=claimed.next
+        )
+    assert await db.value("SELECT COUNT(*) FROM shown_cards") == 2
+
+
+async def test_a_next_read_for_another_card_is_not_taken_for_this_one(
+    storage: Storage, db: Inspector
+) -> None:
+    first, second = await shown_cards(storage, 2)
+    await storage.quiz.record_next(USER, "next", NOW, lambda _: "b", after=first.shown_id)
+    claimed = await storage.quiz.claim_and_load_user(
+        claim(909), USER, USER, "Аня", ZONE, next_after=first.shown_id
+    )
+
+    shown = await storage.quiz.record_next(
+        USER, "next", NOW, lambda _: "c", after=second.shown_id, prefetched=claimed.next
+    )
+
+    assert shown is not None and shown.question_id == "c"

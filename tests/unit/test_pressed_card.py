@@ -1,12 +1,13 @@
-"""Which card a button press names, read ahead with the presser's profile: exactly the card
-the reveal and grade handlers read, and nothing for any other button or a forged one."""
+"""Which card a button press under a card names, for its handler's first read to be made
+with the claim: exactly the card the reveal, grade, «next» and skip handlers read, and nothing
+for any other button or a forged one."""
 
 from datetime import UTC, datetime
 
 import pytest
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
-from bot.handlers.middlewares import pressed_card
+from bot.handlers.middlewares import Button, pressed_button
 from bot.ui import keyboards
 
 SHOWN = 2**63 - 1  # the largest id a button can carry
@@ -30,36 +31,38 @@ def buttons(markup: object) -> list[tuple[str, str]]:
     return [(b.text, str(b.callback_data)) for row in rows for b in row]
 
 
-def test_reveal_and_every_grade_name_their_card() -> None:
-    named = buttons(keyboards.reveal(SHOWN)) + buttons(keyboards.grades(SHOWN, None))
-    reveal_and_grades = [d for _, d in named if d.startswith(("rv:", "rt:"))]
-
-    assert len(reveal_and_grades) == 5
-    assert [pressed_card(press(d)) for d in reveal_and_grades] == [SHOWN] * 5
-
-
-def test_other_buttons_name_no_card() -> None:
-    others = [
-        d
-        for markup in (keyboards.reveal(7), keyboards.next_card(7), keyboards.after_suspend(7))
-        for _, d in buttons(markup)
-        if not d.startswith(("rv:", "rt:"))
+def test_the_buttons_under_a_card_name_it() -> None:
+    under_a_card = [
+        data
+        for markup in (
+            keyboards.reveal(SHOWN),
+            keyboards.grades(SHOWN, None),
+            keyboards.next_card(SHOWN),
+            keyboards.next_card(SHOWN, early=True),
+        )
+        for _, data in buttons(markup)
     ]
+    named = {data: pressed_button(press(data)) for data in under_a_card}
 
-    assert others  # skip, «больше не показывать», next, undo…
-    assert [pressed_card(press(d)) for d in others] == [None] * len(others)
+    by_prefix = {data.split(":")[0]: button for data, button in named.items() if button}
+    assert sorted(by_prefix) == ["ne", "nx", "rt", "rv", "sk"]
+    assert {button.shown for button in by_prefix.values()} == {SHOWN}
+    assert all(Button(data.split(":")[0], SHOWN) == named[data] for data in named if named[data])
+    # The others («Больше не показывать», undo…) read nothing ahead.
+    assert all(named[data] is None for data in named if data.split(":")[0] not in by_prefix)
+    assert any(named[data] is None for data in named)
 
 
 @pytest.mark.parametrize(
     "data",
-    ["rv:", "rv:-1", "rv:1e3", "rv:٣", "rv:9223372036854775808", "rv:" + "9" * 40, "rv", None],
+    ["rv:", "rv:-1", "rv:1e3", "rv:٣", "rv:9223372036854775808", "nx:" + "9" * 40, "rv", None],
 )
 def test_a_forged_or_empty_press_names_no_card(data: str | None) -> None:
-    assert pressed_card(press(data)) is None
+    assert pressed_button(press(data)) is None
 
 
 def test_a_message_names_no_card() -> None:
     message = Message(
         message_id=1, date=datetime.now(UTC), chat=Chat(id=1, type="private"), text="rv:5"
     )
-    assert pressed_card(Update(update_id=1, message=message)) is None
+    assert pressed_button(Update(update_id=1, message=message)) is None

@@ -9,7 +9,7 @@ import pytest
 
 from bot.quiz.grades import Grade
 from bot.quiz.models import ShownCard, StudySnapshot
-from bot.quiz.ports import ChooseQuestion
+from bot.quiz.ports import ChooseQuestion, PrefetchedNext
 from bot.quiz.scheduling import SpacedRepetition
 from bot.quiz.service import CardStatus, QuizService
 from bot.storage.engine import QuizStore
@@ -164,10 +164,11 @@ async def test_a_store_that_reads_and_chooses_again_reports_the_last_choice(
             now: datetime,
             choose: ChooseQuestion,
             after: int | None = None,
+            prefetched: PrefetchedNext | None = None,
         ) -> ShownCard | None:
             done = StudySnapshot(topics=(), levels=(), cards=(), last_question_id=None)
             assert choose(replace(done, new_per_day=0)) is None  # no new question today
-            return await repo.record_next(user_id, origin, now, choose, after)
+            return await repo.record_next(user_id, origin, now, choose, after, prefetched)
 
     await repo.load_user(USER, USER, "Аня", clock(), "Europe/Moscow")
     await repo.set_filter(USER, ["cv"], [])

@@ -11,6 +11,7 @@ taking the user's row before it touches the rest; «next» writes only if it is 
 version it read with the snapshot."""
 
 import logging
+import re
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,6 +35,7 @@ from bot.quiz.ports import (
     NextTaken,
     OpenedCard,
     PrefetchedCard,
+    PrefetchedNext,
     UndoOutcome,
     UpdateClaim,
 )
@@ -163,6 +165,23 @@ _NEXT_READ_SQL = (
     "  AND NOT EXISTS (SELECT FROM ratings r WHERE r.shown_id = s.shown_id)) k"
     " WHERE u.user_id = $1"
 )
+# The claim and the profile as ``_CLAIM_AND_USER_SQL``, with «next»'s read under shown card
+# $6 ($7 the kind of a first rating, $8 where recent events start) in the same statement: its
+# own columns only — the snapshot's filter, last question and daily limit are the profile's,
+# read from the same row.
+_NEXT_READ_COLUMNS = (
+    "version", "free", "timezone", "card_ids", "dues", "reviewed", "new_rated_at",
+    "skipped_ids", "skipped_at", "suspended_ids",
+)  # fmt: skip
+_NEXT_READ_RENUMBERED = re.sub(
+    r"\$\d+", lambda m: {"$1": "$4", "$2": "$6", "$3": "$7", "$4": "$8"}[m.group()], _NEXT_READ_SQL
+)
+_CLAIM_USER_AND_NEXT_SQL = (
+    f"{CLAIM_CTE} SELECT {CLAIM_COLUMNS}, u.*,"
+    f" {', '.join(f'n.{column}' for column in _NEXT_READ_COLUMNS)} FROM (SELECT 1) AS one"
+    f" LEFT JOIN (SELECT {_user_columns('$5')} FROM users WHERE user_id = $4) AS u ON TRUE"
+    f" LEFT JOIN ({_NEXT_READ_RENUMBERED}) AS n ON TRUE"
+)
 # «Next»'s write (migration 007): the new shown card's id (0: nothing to ask, only the claim
 # was written), or NULL, with nothing written, if the version changed.
 _NEXT_WRITE_SQL = "SELECT record_next_card($1, $2, $3, $4, $5, $6)"
@@ -289,6 +308,7 @@ class PgRepository:
         first_name: str,
         default_zone: str,
         card: int | None = None,
+        next_after: int | None = None,
     ) -> ClaimedSender:
         arguments = (
             claim.update_id,
@@ -297,22 +317,36 @@ class PgRepository:
             user_id,
             default_zone,
         )
-        if card is None:
-            row = await self._pool.fetchrow(_CLAIM_AND_USER_SQL, *arguments)
-        else:
+        if card is not None:
             row = await self._pool.fetchrow(_CLAIM_USER_AND_CARD_SQL, *arguments, card)
+        elif next_after is not None:
+            row = await self._pool.fetchrow(
+                _CLAIM_USER_AND_NEXT_SQL,
+                *arguments,
+                next_after,
+                RatingKind.NEW,
+                seconds(claim.now - _RECENT),
+            )
+        else:
+            row = await self._pool.fetchrow(_CLAIM_AND_USER_SQL, *arguments)
         assert row is not None
         outcome = claim_outcome(row)
         if outcome is not UpdateClaim.NEW:
             return ClaimedSender(outcome)
-        prefetched = None
+        if row["chat_id"] != chat_id or row["first_name"] != first_name:
+            # A new user or a changed name: registered, and nothing read ahead (the second
+            # round trip is rare; the handler reads for itself).
+            profile = await self._register(user_id, chat_id, first_name, claim.now, default_zone)
+            return ClaimedSender(outcome, profile)
+        # The common case: one round trip for the claim, the profile and what was asked for.
+        ahead_card = ahead_next = None
         if card is not None:
-            prefetched = PrefetchedCard(card, _opened(tuple(row)[-_OPENED_WIDTH:]))
-        if row["chat_id"] == chat_id and row["first_name"] == first_name:
-            # The common case: one round trip for the claim, the profile and the card.
-            return ClaimedSender(outcome, _profile(row), prefetched)
-        profile = await self._register(user_id, chat_id, first_name, claim.now, default_zone)
-        return ClaimedSender(outcome, profile, prefetched)
+            ahead_card = PrefetchedCard(card, _opened(tuple(row)[-_OPENED_WIDTH:]))
+        elif next_after is not None:
+            ahead_next = PrefetchedNext(
+                next_after, bool(row["free"]), _study_snapshot(row), int(row["version"])
+            )
+        return ClaimedSender(outcome, _profile(row), ahead_card, ahead_next)
 
     async def _register(
         self, user_id: int, chat_id: int, first_name: str, now: datetime, default_zone: str
@@ -358,10 +392,12 @@ class PgRepository:
         now: datetime,
         choose: ChooseQuestion,
         after: int | None = None,
+        prefetched: PrefetchedNext | None = None,
     ) -> ShownCard | None:
         """Two round trips on one connection, no transaction: the read (``_NEXT_READ_SQL``:
-        the study snapshot, the user's version and whether «next» under ``after`` is free),
-        ``choose``, then one write (``_NEXT_WRITE_SQL``: the claim, the last question and the
+        the study snapshot, the user's version and whether «next» under ``after`` is free;
+        none when it comes ``prefetched``, made with the update's claim), ``choose``, then one
+        write (``_NEXT_WRITE_SQL``: the claim, the last question and the
         shown card) that applies only if the user's version is still the one read. If it is
         not, read and choose again (``choose`` may run more than once); after
         ``_CAS_ATTEMPTS`` lost races, once more under the user's row lock, where nothing can
@@ -399,9 +435,16 @@ class PgRepository:
           writer not incrementing), the write raises and undoes itself, and the locked path
           decides.
         """
+        ahead = prefetched if prefetched is not None and prefetched.after == after else None
         async with self._pool.acquire() as conn:
             for _ in range(_CAS_ATTEMPTS):
-                snapshot, version = await self._read_next(conn, user_id, now, after)
+                if ahead is None:
+                    snapshot, version = await self._read_next(conn, user_id, now, after)
+                elif not ahead.free:
+                    raise NextTaken(after)  # nothing written
+                else:
+                    snapshot, version = ahead.snapshot, ahead.version
+                    ahead = None  # a lost race reads again
                 question_id = choose(snapshot)
                 if question_id is None and after is None:
                     return None
