@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     push_tick_seconds: float = Field(default=60.0, ge=0.2, le=60)
     # Production mode (see README «Production»).
     database_url: str | None = None
+    db_pool_size: int = Field(default=20, ge=2, le=500)
     bot_mode: Literal["polling", "webhook"] = "polling"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

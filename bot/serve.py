@@ -112,7 +112,7 @@ async def open_storage(settings: Settings, *, migrate: bool) -> Storage:
     if not url:
         return await open_sqlite(settings.db_path)
     try:
-        return await open_postgres(url, migrate=migrate)
+        return await open_postgres(url, migrate=migrate, pool_size=settings.db_pool_size)
     except (
         asyncpg.InvalidPasswordError,
         asyncpg.InvalidAuthorizationSpecificationError,

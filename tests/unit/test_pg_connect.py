@@ -1,5 +1,6 @@
 """A PostgreSQL server that never answers fails the start quickly, with the operator's
-paragraph, instead of hanging for asyncpg's default minute."""
+paragraph, instead of hanging for asyncpg's default minute; a replica keeps to the
+connections DB_POOL_SIZE allows."""
 
 import asyncio
 
@@ -7,14 +8,15 @@ import pytest
 
 from bot.config import Settings
 from bot.serve import StartupError, open_storage
-from bot.storage.postgres import db
+from bot.storage.postgres import db as pg_db
+from tests.engines import Inspector
 
 
 async def test_a_server_that_accepts_but_never_answers_fails_the_start_in_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert db.CONNECT_TIMEOUT <= 10  # what the bot uses: well under asyncpg's 60 s
-    monkeypatch.setattr(db, "CONNECT_TIMEOUT", 0.5)  # the same path, faster
+    assert pg_db.CONNECT_TIMEOUT <= 10  # what the bot uses: well under asyncpg's 60 s
+    monkeypatch.setattr(pg_db, "CONNECT_TIMEOUT", 0.5)  # the same path, faster
     held: list[asyncio.StreamWriter] = []
 
     async def silent(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -35,3 +37,25 @@ async def test_a_server_that_accepts_but_never_answers_fails_the_start_in_time(
             writer.close()
         server.close()
         await server.wait_closed()
+
+
+@pytest.mark.parametrize("engine", ["postgres"], indirect=True)
+async def test_a_replica_opens_at_most_db_pool_size_connections(db: Inspector) -> None:
+    settings = Settings(
+        bot_token="123456789:AAtest-token-for-the-pool-test",
+        database_url=db.pg_url,
+        db_pool_size=3,
+        _env_file=None,
+    )
+    storage = await open_storage(settings, migrate=False)
+    try:
+        pool = storage.quiz.pool  # type: ignore[attr-defined]
+
+        async def slow(_: int) -> None:
+            await pool.execute("SELECT pg_sleep(0.2)")
+
+        await asyncio.gather(*map(slow, range(6)))
+
+        assert pool.get_max_size() == 3 and pool.get_size() == 3
+    finally:
+        await storage.close()
