@@ -69,3 +69,22 @@ async def test_migration_marks_old_ratings_new_review_or_early(tmp_path: Path) -
     with sqlite3.connect(path) as db:
         kinds = db.execute("SELECT kind FROM ratings ORDER BY rating_id").fetchall()
     assert kinds == [("new",), ("early",), ("review",)]
+
+
+def test_fuzzing_spreads_cards_rated_alike_within_fsrs_range() -> None:
+    # Cards learned together and rated alike must not all come back on one day.
+    exact, fuzzed = SpacedRepetition(fuzzing=False), SpacedRepetition(fuzzing=True)
+
+    def second_interval(srs: SpacedRepetition, key: str) -> int:
+        first = srs.review(None, Grade.GOOD, NOW, key)
+        card = CardState(first.state, first.due)
+        return (srs.review(card, Grade.GOOD, first.due, key).due - first.due).days
+
+    base = second_interval(exact, "q")
+    days = [second_interval(fuzzed, f"q{i}") for i in range(60)]
+
+    # fsrs's range for an interval of 7-20 days: ± 1 + 0.15 * 4.5 + 0.1 * (days - 7),
+    # and its draw may round one day past the top.
+    delta = 1 + 0.15 * 4.5 + 0.1 * (base - 7)
+    assert 7 < base < 20 and len(set(days)) >= 3
+    assert all(round(base - delta) <= d <= round(base + delta) + 1 for d in days)
