@@ -34,8 +34,9 @@ class SpacedRepetition:
         not all come back on the same day; tests turn it off for exact dates.
 
         fsrs draws its fuzz from the global random generator, so a preview could differ from
-        the rating it previews. Here the fuzz is fsrs's range, at a point fixed by the card's
-        state and the grade (``_unit``): the interval shown on a button is the one applied.
+        the rating it previews. Here the fuzz is fsrs's range, at a point fixed by the question,
+        the card's state and the grade (``_unit``): the interval shown on a button is the one
+        applied.
         """
         self._fuzzing = fuzzing
         self._scheduler = Scheduler(learning_steps=LEARNING_STEPS, enable_fuzzing=False)
@@ -52,7 +53,7 @@ class SpacedRepetition:
 
         A card not yet due is reviewed as FSRS reviews it at that moment (its elapsed days
         are what they are), and the Review says it was early. ``key`` (the question id) varies
-        the fuzz between new cards.
+        the fuzz between cards rated alike.
         """
         parsed = Card.from_json(card.state) if card else None
         fsrs_card = self._reviewed(card, parsed, grade, now, key)
@@ -72,11 +73,10 @@ class SpacedRepetition:
         self, card: CardState | None, parsed: Card | None, grade: Grade, now: datetime, key: str
     ) -> Card:
         # fsrs reviews a copy: ``parsed`` is left as it was for the next grade.
-        fsrs_card, _ = self._scheduler.review_card(
-            parsed if parsed is not None else Card(due=now), Rating(int(grade)), review_datetime=now
-        )
+        before = parsed if parsed is not None else _new_card(now)
+        fsrs_card, _ = self._scheduler.review_card(before, Rating(int(grade)), review_datetime=now)
         if self._fuzzing and fsrs_card.state == State.Review:
-            seed = f"{card.state if card else key}|{int(grade)}"
+            seed = f"{key}|{card.state if card else ''}|{int(grade)}"
             fsrs_card.due = now + self._fuzzed(fsrs_card.due - now, _unit(seed))
         return fsrs_card
 
@@ -92,6 +92,14 @@ class SpacedRepetition:
         low, high = max(2, round(days - delta)), min(round(days + delta), maximum)
         low = min(low, high)
         return timedelta(days=min(round(unit * (high - low + 1) + low), maximum))
+
+
+def _new_card(now: datetime) -> Card:
+    """A card never rated, created at ``now``. Without an id, fsrs's ``Card()`` takes the
+    clock's milliseconds and then sleeps 1 ms so the next one differs: on the event loop (four
+    previews per reveal of a new question) that stopped every user's updates. The bot never
+    looks the id up; it is the same clock reading, taken from ``now``."""
+    return Card(card_id=int(now.timestamp() * 1000), due=now)
 
 
 def _unit(seed: str) -> float:

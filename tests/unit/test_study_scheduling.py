@@ -1,6 +1,7 @@
 """The interval shown on a rating button is the one applied; early reviews; the chart's
 calendar follows the user's history; old ratings get their kind when migrated."""
 
+import json
 import random
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
@@ -88,3 +89,17 @@ def test_fuzzing_spreads_cards_rated_alike_within_fsrs_range() -> None:
     delta = 1 + 0.15 * 4.5 + 0.1 * (base - 7)
     assert 7 < base < 20 and len(set(days)) >= 3
     assert all(round(base - delta) <= d <= round(base + delta) + 1 for d in days)
+
+
+def test_a_new_card_rated_twice_at_one_moment_comes_out_the_same() -> None:
+    # The card is fully determined by the rating and its moment: nothing is read from a clock
+    # (fsrs's own new card takes its id from one, and sleeps a millisecond to move it on).
+    srs = SpacedRepetition(fuzzing=True)
+
+    first = srs.review(None, Grade.GOOD, NOW, "q")
+    second = srs.review(None, Grade.GOOD, NOW, "q")
+    previews = [srs.preview(None, NOW, "q") for _ in range(2)]
+
+    assert first == second
+    assert previews[0] == previews[1]
+    assert json.loads(first.state)["card_id"] == int(NOW.timestamp() * 1000)
