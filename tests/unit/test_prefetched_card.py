@@ -47,7 +47,8 @@ async def shown_cards(storage: Storage, n: int) -> list[ShownCard]:
 
 
 async def test_the_card_read_with_the_claim_is_the_card_as_it_stands(storage: Storage) -> None:
-    rated, reviewed, fresh = await shown_cards(storage, 3)
+    rated, reviewed = await shown_cards(storage, 2)
+    fresh = await storage.quiz.record_shown(USER, "never-rated", "quiz", NOW)
     await storage.quiz.rate(USER, rated.shown_id, 3, NOW, plain)
     update_ids = iter(range(900, 1000))
 
@@ -65,6 +66,8 @@ async def test_the_card_read_with_the_claim_is_the_card_as_it_stands(storage: St
     assert first is not None and first.rating is not None and first.rating.rating == 3
     assert second is not None and second.rating is None and second.state is not None
     assert second.last_rating == 3
+    third = await storage.quiz.open_shown(fresh.shown_id)
+    assert third is not None and third.rating is None and third.state is None
 
 
 async def test_a_card_that_does_not_exist_is_read_as_none(storage: Storage) -> None:
