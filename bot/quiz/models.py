@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +87,10 @@ class Review:
     kind: str = RatingKind.REVIEW
 
 
-@dataclass(frozen=True, slots=True)
-class CardDue:
+class CardDue(NamedTuple):
+    """A card's schedule, as choosing the next card reads it (a snapshot holds one per card
+    of the user, so it is a tuple: ~3× cheaper to build than a frozen dataclass)."""
+
     question_id: str
     due: datetime
     last_review: datetime | None = None
