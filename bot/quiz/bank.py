@@ -11,12 +11,16 @@ import yaml
 from bot.quiz.markup import markup_problems, to_plain
 from bot.quiz.models import Question
 from bot.quiz.noise import boilerplate_in
+from bot.quiz.selection import allowed
 from bot.quiz.similarity import near_duplicate_pairs
 from bot.quiz.taxonomy import LEVELS, TOPICS
 from bot.quiz.textsize import TELEGRAM_MESSAGE_LIMIT, utf16_length
 
 # Room a rendered card needs besides question and answer: topic line, headers, rating footer.
 CARD_OVERHEAD: Final = 300
+# Filters whose questions a bank remembers (~2 KB each); users pick among a dozen topics and
+# three levels, so a few dozen filters cover nearly everyone.
+_REMEMBERED_FILTERS: Final = 256
 MAX_ID_LENGTH: Final = 40
 _ID_PATTERN: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED_TEXT: Final = ("id", "question", "answer", "source")
@@ -47,6 +51,10 @@ class BankView(Protocol):
 
     def get(self, question_id: str) -> Question | None: ...
 
+    def allowed_ids(self, topics: tuple[str, ...], levels: tuple[str, ...]) -> tuple[str, ...]:
+        """Ids of the questions a topic and level filter lets through, in bank order."""
+        ...
+
     def __len__(self) -> int: ...
 
 
@@ -56,15 +64,33 @@ class Bank:
 
     questions: tuple[Question, ...]
     by_id: Mapping[str, Question] = field(init=False)
+    _allowed: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_id", {q.id: q for q in self.questions})
+        object.__setattr__(self, "_allowed", {})
 
     def __len__(self) -> int:
         return len(self.questions)
 
     def get(self, question_id: str) -> Question | None:
         return self.by_id.get(question_id)
+
+    def allowed_ids(self, topics: tuple[str, ...], levels: tuple[str, ...]) -> tuple[str, ...]:
+        """Ids of the questions a topic and level filter lets through, in bank order.
+
+        Every «next» asks this of the user's filter; the bank never changes, so the answer
+        is remembered per filter (a refreshed bank is a new Bank, with nothing remembered).
+        """
+        key = (topics, levels)
+        ids = self._allowed.get(key)
+        if ids is None:
+            ids = tuple(q.id for q in self.questions if allowed(q, topics, levels))
+            if len(self._allowed) < _REMEMBERED_FILTERS:
+                self._allowed[key] = ids
+        return ids
 
 
 def bank_files(path: Path) -> list[Path]:

@@ -32,6 +32,9 @@ class LiveBank:
     def get(self, question_id: str) -> Question | None:
         return self._current.get(question_id)
 
+    def allowed_ids(self, topics: tuple[str, ...], levels: tuple[str, ...]) -> tuple[str, ...]:
+        return self._current.allowed_ids(topics, levels)
+
     def __len__(self) -> int:
         return len(self._current)
 

@@ -19,7 +19,6 @@ from bot.quiz.ports import (
     UndoOutcome,
 )
 from bot.quiz.scheduling import SpacedRepetition
-from bot.quiz.selection import allowed
 from bot.quiz.session import MAX_NEW_PER_DAY, DayDone, Plan, SessionProgress, plan
 
 Clock = Callable[[], datetime]
@@ -84,8 +83,8 @@ class QuizService:
     def bank(self) -> BankView:
         return self._bank
 
-    def candidates(self, topics: tuple[str, ...], levels: tuple[str, ...]) -> list[str]:
-        return [q.id for q in self._bank.questions if allowed(q, topics, levels)]
+    def candidates(self, topics: tuple[str, ...], levels: tuple[str, ...]) -> tuple[str, ...]:
+        return self._bank.allowed_ids(topics, levels)
 
     async def next_step(
         self,

@@ -10,7 +10,6 @@ from bot.quiz.due import is_due
 from bot.quiz.grades import Grade
 from bot.quiz.models import Question, UserProfile
 from bot.quiz.ports import RatingCounts, StatsStore
-from bot.quiz.selection import allowed
 from bot.quiz.taxonomy import TOPICS
 
 _STREAK_HORIZON_DAYS = 400
@@ -92,7 +91,7 @@ class StatsService:
         practice = await self._repo.practice_days(
             user_id, days.start(days.today - timedelta(days=_STREAK_HORIZON_DAYS)), days.zone
         )
-        showable = {q.id for q in self._bank.questions if allowed(q, user.topics, user.levels)}
+        showable = set(self._bank.allowed_ids(user.topics, user.levels))
         # What /quiz would serve: cards in the filter and not suspended.
         queue = [c for c in cards if c.question_id in showable and not c.suspended]
         day_end = days.start(days.today + timedelta(days=1))

@@ -22,12 +22,14 @@ async def test_a_question_imported_on_one_replica_reaches_the_other_and_a_restar
     imports = ImportService(live=first, store=storage.imports, clock=FakeClock())
     post = "Что такое ранняя остановка?\n\nОстанавливаем обучение, когда валидация ухудшается."
 
+    assert second.allowed_ids((), ()) == ("a", "b")  # remembered for this filter
     preview = await imports.preview_post(ADMIN, post, "t.me/x/1")
     assert preview.import_id is not None
     added = await imports.add(preview.import_id, ADMIN)
 
     assert added is not None and len(first) == 3
     assert await second.refresh() and len(second) == 3
+    assert second.allowed_ids((), ()) == ("a", "b", added[0])  # not what the old bank had
     assert not await second.refresh()  # nothing new: no reload
     await other.close()
 
