@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.quiz.due import available_at, by_day, day_bounds, is_due
-from bot.quiz.models import RatingKind, StudySnapshot
+from bot.quiz.models import CardDue, RatingKind, StudySnapshot
 
 MAX_NEW_PER_DAY = 100
 
@@ -78,17 +78,25 @@ def plan(
     limit = snapshot.new_per_day
     last = snapshot.last_question_id
 
-    mine = [c for c in snapshot.cards if c.question_id in allowed]
-    due = [c.question_id for c in mine if is_due(c.due, c.last_review, now, end)]
-    ahead = [c for c in mine if not is_due(c.due, c.last_review, now, end)]
-    seen = {c.question_id for c in snapshot.cards}
-    new = [q for q in candidates if q in allowed and q not in seen]
+    # Hot (every «next», over every card of the user and every question of the filter):
+    # one pass over the cards, set operations for the rest.
+    due: list[str] = []
+    ahead: list[CardDue] = []
+    for card in snapshot.cards:
+        if card.question_id in allowed:
+            if is_due(card.due, card.last_review, now, end):
+                due.append(card.question_id)
+            else:
+                ahead.append(card)
+    unseen = allowed.difference([c.question_id for c in snapshot.cards])
+    new = [q for q in candidates if q in unseen]
     new_quota = max(0, limit - new_today)
 
     def progress(kind: str, chosen: str) -> SessionProgress:
+        # Ids are unique in ``due`` and in ``new``: the others are all but the chosen one.
         taken = kind == RatingKind.NEW
-        reviews_left = len([q for q in due if q != chosen])
-        new_left = min(new_quota - taken, len([q for q in new if q != chosen]))
+        reviews_left = len(due) - (chosen in due)
+        new_left = min(new_quota - taken, len(new) - (chosen in new))
         return SessionProgress(kind, reviews_left, max(0, new_left), new_today + taken, limit)
 
     chosen = _first(due, last, skipped_today)
