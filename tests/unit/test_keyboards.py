@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
 
 from bot.quiz.grades import Grade
 from bot.ui import keyboards
@@ -61,3 +62,30 @@ def test_rated_card_buttons_ask_for_the_next_one_once_and_offer_undo(
 ) -> None:
     data = _data(keyboards.next_card(9, early=early))
     assert data == [factory(after=9).pack(), Undo(shown=9).pack(), ReportAnswer(shown=9).pack()]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        keyboards.reveal(7),
+        keyboards.grades(41, {g: timedelta(days=g.value) for g in Grade}),
+        keyboards.grades(41),
+        keyboards.next_card(9, early=True),
+        keyboards.daily_card(5, reviews_waiting=3),
+        keyboards.day_done(can_review_early=True),
+    ],
+    ids=["reveal", "grades", "grades-no-intervals", "next", "daily", "day-done"],
+)
+def test_keyboards_built_from_copies_equal_validated_ones(markup: InlineKeyboardMarkup) -> None:
+    """The buttons are copies of a validated prototype: each must be what aiogram would have
+    built from the same fields, and go out on the wire the same."""
+    rebuilt = InlineKeyboardMarkup.model_validate(markup.model_dump())
+    assert markup == rebuilt
+    assert markup.model_dump_json(exclude_none=True) == rebuilt.model_dump_json(exclude_none=True)
+    assert all(
+        button.model_fields_set == {"text", "callback_data"}
+        for row in markup.inline_keyboard
+        for button in row
+    )
+    assert keyboards.reveal(8).inline_keyboard[0][0].callback_data == "rv:8"  # no shared state
+    assert markup.inline_keyboard[0][0] is not keyboards.reveal(7).inline_keyboard[0][0]
