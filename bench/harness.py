@@ -19,8 +19,10 @@ def start_bot(
     db_path: Path,
     log_path: Path,
     extra_env: dict[str, str] | None = None,
+    tree: Path = ROOT,
 ) -> subprocess.Popen[bytes]:
-    """Run ``python -m module`` with the settings that point it at the fake server."""
+    """Run ``python -m module`` with the settings that point it at the fake server
+    (``tree``: the checkout whose code runs; ``-m`` imports from the working directory)."""
     env = {
         **os.environ,
         "BOT_TOKEN": telegram.token,
@@ -33,7 +35,7 @@ def start_bot(
     }
     with log_path.open("wb") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", module], cwd=ROOT, env=env, stdout=log, stderr=log
+            [sys.executable, "-m", module], cwd=tree, env=env, stdout=log, stderr=log
         )
 
 

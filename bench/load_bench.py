@@ -16,7 +16,12 @@ PostgreSQL: the history plus 100,000 user rows, since the data stays in the serv
 ``--repeat N`` runs N rounds (ours then echo, each round on a fresh copy of the history) and
 reports each figure's median. The echo bot replays the payloads ours sent in the same round
 (bench/echo_bot.py); ``--profile`` records both with py-spy. Writes
-bench/results/load-<engine>.json (with every round).
+bench/results/load-<engine>.json (with every round; load-<engine>-versus.json with ``--versus``).
+
+``--versus TREE`` measures a change instead: the bot of another checkout (a git worktree of
+the commit before it) takes the echo bot's place, each on a fresh copy of the history, and
+the ratios are this tree's bot over that one, round by round (a change of a few per cent
+is lost in the noise between rounds of separate runs).
 """
 
 import argparse
@@ -252,22 +257,30 @@ async def postgres_copy(history: Path, extra_users: int = 0) -> tuple[PgSchema, 
 
 
 async def _launch(
-    *, module: str, telegram: FakeTelegram, db: Database, workdir: Path, env: dict[str, str]
+    *,
+    module: str,
+    telegram: FakeTelegram,
+    db: Database,
+    workdir: Path,
+    env: dict[str, str],
+    tree: Path = ROOT,
 ) -> tuple[subprocess.Popen[bytes], WebhookDelivery | None]:
     """Start ``module``: polling on SQLite, or a webhook server (the real bot on PostgreSQL)."""
     log_path = workdir / f"{module}.log"
     if db.pg_url is None:
         process = start_bot(
-            module=module, telegram=telegram, db_path=db.sqlite, log_path=log_path, extra_env=env
-        )
+            module=module, telegram=telegram, db_path=db.sqlite, log_path=log_path,
+            extra_env=env, tree=tree,
+        )  # fmt: skip
         await telegram.wait_for(lambda: telegram.started.get("getUpdates"), timeout=120)
         return process, None
     port = free_port()
     env = {**env, "DATABASE_URL": db.pg_url, "BOT_MODE": "webhook", "WEBHOOK_SECRET": SECRET,
            "WEB_HOST": "127.0.0.1", "WEB_PORT": str(port)}  # fmt: skip
     process = start_bot(
-        module=module, telegram=telegram, db_path=db.sqlite, log_path=log_path, extra_env=env
-    )
+        module=module, telegram=telegram, db_path=db.sqlite, log_path=log_path, extra_env=env,
+        tree=tree,
+    )  # fmt: skip
     await wait_ready(f"http://127.0.0.1:{port}", process, timeout=60)
     delivery = WebhookDelivery(telegram, [f"http://127.0.0.1:{port}/telegram"], SECRET)
     await delivery.start()
@@ -284,9 +297,10 @@ async def run_target(
     profile: Path | None = None,
     payloads: Path | None = None,
     pin: bool = False,
+    tree: Path = ROOT,
 ) -> dict[str, object]:
     """One bot under the load. Ours writes the payloads it sent to ``payloads``; the echo bot
-    reads them from there, to send the same."""
+    reads them from there, to send the same. ``tree``: the checkout whose bot runs."""
     telegram = FakeTelegram(token=TOKEN)
     await telegram.start()
     for chat in range(1, users + 1):
@@ -294,7 +308,7 @@ async def run_target(
     module = "bench.echo_bot" if echo else "bot"
     env = {"ECHO_PAYLOADS": str(payloads)} if echo and payloads is not None else {}
     process, delivery = await _launch(
-        module=module, telegram=telegram, db=db, workdir=workdir, env=env
+        module=module, telegram=telegram, db=db, workdir=workdir, env=env, tree=tree
     )
     spy: subprocess.Popen[bytes] | None = None
     try:
@@ -335,7 +349,7 @@ async def run_target(
         await telegram.stop()
     extra = {m: calls[m] - n for m, n in load.expected.items() if calls[m] > n}
     return {
-        "target": "echo" if echo else "ds-quiz-bot",
+        "target": "echo" if echo else "ds-quiz-bot" if tree == ROOT else tree.name,
         "updates": load.sent,
         "cpu_s_per_1000_updates": round(cpu / load.sent * 1000, 3),
         **{
@@ -384,7 +398,7 @@ async def _fresh_database(
         schema, db = await postgres_copy(history)
         schemas.append(schema)
         return db
-    db = Database(workdir / f"bot-{run}.db")
+    db = Database(workdir / f"bot-{run}-{len(list(workdir.glob('bot-*.db')))}.db")
     shutil.copy(history, db.sqlite)
     return db
 
@@ -420,11 +434,18 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
                 echo=False, users=args.users, updates=args.updates, db=db, workdir=workdir,
                 profile=profile, payloads=payloads, pin=args.pin,
             )  # fmt: skip
-            echo = await run_target(
-                echo=True, users=args.users, updates=args.updates, db=db, workdir=workdir,
-                profile=profile and profile.with_suffix(".echo" + profile.suffix),
-                payloads=payloads, pin=args.pin,
-            )  # fmt: skip
+            if args.versus is None:
+                echo = await run_target(
+                    echo=True, users=args.users, updates=args.updates, db=db, workdir=workdir,
+                    profile=profile and profile.with_suffix(".echo" + profile.suffix),
+                    payloads=payloads, pin=args.pin,
+                )  # fmt: skip
+            else:  # the other checkout's bot, on its own copy of the history
+                other = await _fresh_database(args.engine, history, workdir, schemas, run)
+                echo = await run_target(
+                    echo=False, users=args.users, updates=args.updates, db=other,
+                    workdir=workdir, pin=args.pin, tree=args.versus.resolve(),
+                )  # fmt: skip
             ratios = _ratios(ours, echo)
             rounds.append({"ours": ours, "echo": echo, **ratios})
             print(f"round {run + 1}: " + ", ".join(f"{k} {v}" for k, v in ratios.items()))
@@ -473,16 +494,23 @@ def main() -> None:
         type=Path,
         help="record both bots with py-spy (collapsed stacks) to this file and to <name>.echo<ext>",
     )
+    parser.add_argument(
+        "--versus",
+        type=Path,
+        help="compare with the bot of this checkout (e.g. a git worktree) instead of the echo bot",
+    )
     args = parser.parse_args()
     report = asyncio.run(main_async(args))
-    (RESULTS / f"load-{args.engine}.json").write_text(json.dumps(report, indent=2))
+    name = f"load-{args.engine}" + ("" if args.versus is None else "-versus")
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2))
     rows = [report["ours"], report["echo"]] + ([report["large_db"]] if "large_db" in report else [])
     keys = [k for k in rows[0] if k != "target"]
     print(f"{'':24}" + "".join(f"{r['target']:>16}" for r in rows))
     for key in keys:
         print(f"{key:24}" + "".join(f"{r[key]!s:>16}" for r in rows))
+    versus = "echo" if args.versus is None else args.versus.name
     print(
-        f"ours/echo ({args.engine}): CPU {report['ratio_cpu']}×, p99 latency"
+        f"ours/{versus} ({args.engine}): CPU {report['ratio_cpu']}×, p99 latency"
         f" {report['ratio_p99']}×, RSS +{report['rss_over_echo_mb']} MB"
     )
 
