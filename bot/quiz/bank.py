@@ -83,6 +83,8 @@ class Bank:
 
         Every «next» asks this of the user's filter; the bank never changes, so the answer
         is remembered per filter (a refreshed bank is a new Bank, with nothing remembered).
+        Asked on the event loop and, inside SQLite's «next», on its worker thread: a dict's
+        get and set are atomic, and two threads answering one filter store the same tuple.
         """
         key = (topics, levels)
         ids = self._allowed.get(key)
