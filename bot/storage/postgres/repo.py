@@ -247,7 +247,7 @@ def _opened(row: Sequence[Any]) -> OpenedCard | None:
     return OpenedCard(shown, state=state, last_rating=row[13])
 
 
-async def _open(conn: Connection, shown_id: int) -> OpenedCard | None:
+async def _open(conn: Connection | asyncpg.Pool, shown_id: int) -> OpenedCard | None:
     row = await conn.fetchrow(_OPENED_SQL, shown_id)
     return None if row is None else _opened(tuple(row))
 
@@ -543,8 +543,7 @@ class PgRepository:
         return None if row is None else _shown(row)
 
     async def open_shown(self, shown_id: int) -> OpenedCard | None:
-        row = await self._pool.fetchrow(_OPENED_SQL, shown_id)
-        return None if row is None else _opened(tuple(row))
+        return await _open(self._pool, shown_id)
 
     async def release_next(self, user_id: int, shown_id: int) -> None:
         await self._pool.execute(
