@@ -391,14 +391,14 @@ def _median_target(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 async def _fresh_database(
-    engine: str, history: Path, workdir: Path, schemas: list[PgSchema], run: int
+    engine: str, history: Path, workdir: Path, schemas: list[PgSchema], run: int, name: str = "bot"
 ) -> Database:
     """A copy of the history for one round: every round starts from the same data."""
     if engine == "postgres":
         schema, db = await postgres_copy(history)
         schemas.append(schema)
         return db
-    db = Database(workdir / f"bot-{run}-{len(list(workdir.glob('bot-*.db')))}.db")
+    db = Database(workdir / f"{name}-{run}.db")
     shutil.copy(history, db.sqlite)
     return db
 
@@ -441,7 +441,9 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
                     payloads=payloads, pin=args.pin,
                 )  # fmt: skip
             else:  # the other checkout's bot, on its own copy of the history
-                other = await _fresh_database(args.engine, history, workdir, schemas, run)
+                other = await _fresh_database(
+                    args.engine, history, workdir, schemas, run, name="versus"
+                )
                 echo = await run_target(
                     echo=False, users=args.users, updates=args.updates, db=other,
                     workdir=workdir, pin=args.pin, tree=args.versus.resolve(),
@@ -508,7 +510,7 @@ def main() -> None:
     print(f"{'':24}" + "".join(f"{r['target']:>16}" for r in rows))
     for key in keys:
         print(f"{key:24}" + "".join(f"{r[key]!s:>16}" for r in rows))
-    versus = "echo" if args.versus is None else args.versus.name
+    versus = "echo" if args.versus is None else args.versus.resolve().name
     print(
         f"ours/{versus} ({args.engine}): CPU {report['ratio_cpu']}×, p99 latency"
         f" {report['ratio_p99']}×, RSS +{report['rss_over_echo_mb']} MB"
